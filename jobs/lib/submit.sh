@@ -1,0 +1,28 @@
+# sparkvi_submit ROOT CLASS ARGS...: runs CLASS from the job jar through spark-submit
+# ($SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else Spark's SparkSubmit from the project's jars).
+# --master URL among ARGS is passed to spark-submit too (default local[*]).
+sparkvi_submit() {
+  local root=$1 main_class=$2
+  shift 2
+  local master="local[*]" args=("$@") i
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[$i]}" in
+      --master) master="${args[$((i + 1))]:-$master}" ;;
+      --master=*) master="${args[$i]#--master=}" ;;
+    esac
+  done
+  local submit_args=(--master "$master" --properties-file "$root/conf/spark-defaults.conf"
+    --driver-java-options "-Dlog4j2.configurationFile=file:$root/conf/log4j2.properties -Djava.awt.headless=true"
+    --class "$main_class")
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+  if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
+    exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" "$SPARKVI_JAR" "$@"
+  fi
+  local flags
+  read -r -a flags < "$root/target/java-module-flags.txt"
+  exec java "${flags[@]}" -Xmx"${SPARKVI_DRIVER_MEMORY:-4g}" \
+    -Dlog4j2.configurationFile="file:$root/conf/log4j2.properties" -Djava.awt.headless=true \
+    -cp "$SPARKVI_JAR:$(cat "$root/target/classpath.txt")" \
+    org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$SPARKVI_JAR" "$@"
+}

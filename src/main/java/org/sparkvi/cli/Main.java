@@ -1,0 +1,40 @@
+package org.sparkvi.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single entry point: {@code jobs/sparkvi SUBCOMMAND [options]} or {@code spark-submit --class org.sparkvi.cli.Main jar SUBCOMMAND ...}. */
+@Command(name = "sparkvi", mixinStandardHelpOptions = true, version = "sparkvi 0.1.0",
+        description = "Variational-inference batch jobs on Apache Spark.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command line and returns its exit code; errors are printed as one clear message. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable root = ex;
+            if (root instanceof UserInputException || root instanceof IllegalArgumentException) {
+                commandLine.getErr().println("sparkvi: error: " + root.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("sparkvi: failed: " + root);
+            root.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+}
