@@ -1,0 +1,10 @@
+package org.sparkvi.cavi;
+
+/** The events as the algorithm sees them: one pass per call. Implemented in memory and over a cached Spark RDD. */
+public interface CaviData {
+    /** One E-step pass: responsibilities from (h, q) for every event, summed into statistics. */
+    SufficientStatistics pass(Hyperparameters h, VariationalParameters q, String description);
+
+    /** K initial centres (row-major K×D) for restart {@code restart}. */
+    double[] seedCenters(CaviOptions options, int restart);
+}

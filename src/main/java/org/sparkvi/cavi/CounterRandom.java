@@ -1,0 +1,28 @@
+package org.sparkvi.cavi;
+
+/**
+ * Counter-based uniforms: the draw for (seed, stream, index) is a hash of the three, so it does not depend on
+ * which partition or task attempt computes it. The hash is SplitMix64's finaliser (Steele, Lea & Flood 2014),
+ * chained over the three keys.
+ */
+public final class CounterRandom {
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+    private CounterRandom() {
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public static long bits(long seed, long stream, long index) {
+        return mix(mix(mix(seed + GOLDEN) + stream * GOLDEN) + index * GOLDEN);
+    }
+
+    /** A uniform on the open interval (0, 1): (53 random bits + ½) / 2⁵³. */
+    public static double uniform(long seed, long stream, long index) {
+        return ((bits(seed, stream, index) >>> 11) + 0.5) * 0x1.0p-53;
+    }
+}

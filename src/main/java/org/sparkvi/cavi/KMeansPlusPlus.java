@@ -1,0 +1,57 @@
+package org.sparkvi.cavi;
+
+import java.io.Serializable;
+
+/**
+ * k-means++ seeding (Arthur & Vassilvitskii 2007) in one pass per centre, the same for any partitioning:
+ * the next centre is drawn with probability ∝ w_n D_n², by an exponential race: event n's key is
+ * E_n / (w_n D_n²) with E_n = −log U_n and U_n a counter-based uniform of (seed, restart·K + step, index);
+ * the smallest key wins (ties to the smaller index). The first centre is drawn ∝ w_n.
+ */
+public final class KMeansPlusPlus {
+    private KMeansPlusPlus() {
+    }
+
+    /** The best candidate of one step so far: its key, catalogue index and location. */
+    public record Candidate(double key, long index, double[] x) implements Serializable {
+        public static Candidate better(Candidate a, Candidate b) {
+            if (a == null) {
+                return b;
+            }
+            if (b == null) {
+                return a;
+            }
+            int c = Double.compare(a.key, b.key);
+            return c < 0 || (c == 0 && a.index < b.index) ? a : b;
+        }
+    }
+
+    /** The winner of step {@code step} within one block, given the {@code step} centres already chosen (row-major). */
+    public static Candidate best(EventBlock b, double[] centers, int step, long seed, int restart, int k) {
+        Candidate best = null;
+        long stream = (long) restart * k + step;
+        int d = b.dim;
+        for (int n = 0; n < b.size; n++) {
+            double w = b.weight(n);
+            double dist = step == 0 ? 1.0 : Double.POSITIVE_INFINITY;
+            for (int c = 0; c < step; c++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = b.x[n * d + j] - centers[c * d + j];
+                    s += diff * diff;
+                }
+                dist = Math.min(dist, s);
+            }
+            double key = -Math.log(CounterRandom.uniform(seed, stream, b.index[n])) / (w * dist);
+            if (Double.isNaN(key)) {
+                key = Double.POSITIVE_INFINITY;
+            }
+            if (best == null || key < best.key || (key == best.key && b.index[n] < best.index)) {
+                double[] x = new double[d];
+                System.arraycopy(b.x, n * d, x, 0, d);
+                best = new Candidate(key, b.index[n], x);
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,110 @@
+package org.sparkvi.cavi;
+
+import java.io.Serializable;
+
+/**
+ * What one pass over the events gives the driver, summed over events with weights w_n:
+ * N_k = Σ w r_nk, SX_k = Σ w r_nk x_n, SXX_k = Σ w r_nk ‖x_n‖², SS_k = Σ w r_nk S_n, and the event-level
+ * parts of the ELBO: Σ w logsumexp_n (the ELBO's data part at the parameters of the pass),
+ * Σ w Σ_k r log r, and Σ w base_n. A per-partition aggregator: {@link #add} events, {@link #merge} partitions.
+ */
+public final class SufficientStatistics implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final int k;
+    final int d;
+    long count;
+    double weight;
+    final double[] nk;
+    final double[] sx;
+    final double[] sxx;
+    final double[] ss;
+    double weightedLogSumExp;
+    double weightedRLogR;
+    double weightedBase;
+
+    public SufficientStatistics(int k, int d) {
+        this.k = k;
+        this.d = d;
+        this.nk = new double[k];
+        this.sx = new double[k * d];
+        this.sxx = new double[k];
+        this.ss = new double[k];
+    }
+
+    /** Adds every event of a block, with responsibilities from the kernel. */
+    public SufficientStatistics add(EventBlock b, ResponsibilityKernel kernel) {
+        double[] logR = new double[k];
+        for (int n = 0; n < b.size; n++) {
+            int off = n * d;
+            double w = b.weight(n);
+            double lse = kernel.logResponsibilities(b.x, off, b.strength[n], b.logBase[n], logR);
+            double xx = 0;
+            for (int j = 0; j < d; j++) {
+                xx += b.x[off + j] * b.x[off + j];
+            }
+            double s = b.strength[n];
+            double rLogR = 0;
+            for (int c = 0; c < k; c++) {
+                double r = Math.exp(logR[c]);
+                if (r == 0) {
+                    continue; // r log r → 0
+                }
+                double wr = w * r;
+                nk[c] += wr;
+                int so = c * d;
+                for (int j = 0; j < d; j++) {
+                    sx[so + j] += wr * b.x[off + j];
+                }
+                sxx[c] += wr * xx;
+                ss[c] += wr * s;
+                rLogR += r * logR[c];
+            }
+            weightedRLogR += w * rLogR;
+            weightedLogSumExp += w * lse;
+            weightedBase += w * b.logBase[n];
+            weight += w;
+            count++;
+        }
+        return this;
+    }
+
+    public SufficientStatistics merge(SufficientStatistics o) {
+        count += o.count;
+        weight += o.weight;
+        for (int c = 0; c < k; c++) {
+            nk[c] += o.nk[c];
+            sxx[c] += o.sxx[c];
+            ss[c] += o.ss[c];
+        }
+        for (int i = 0; i < sx.length; i++) {
+            sx[i] += o.sx[i];
+        }
+        weightedLogSumExp += o.weightedLogSumExp;
+        weightedRLogR += o.weightedRLogR;
+        weightedBase += o.weightedBase;
+        return this;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** Σ w_n, the effective number of events. */
+    public double totalWeight() {
+        return weight;
+    }
+
+    /** N_k = Σ_n w_n r_nk. */
+    public double expectedCount(int c) {
+        return nk[c];
+    }
+
+    public double sumRX(int c, int j) {
+        return sx[c * d + j];
+    }
+
+    public double sumRS(int c) {
+        return ss[c];
+    }
+}
