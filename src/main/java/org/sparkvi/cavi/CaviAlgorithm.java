@@ -31,10 +31,15 @@ public final class CaviAlgorithm {
         return fits;
     }
 
+    /**
+     * The restart with the highest final ELBO. Restarts that reach the same optimum differ only by round-off, which
+     * would let the summation order (the partitioning) pick the winner: a later restart must beat the best by more
+     * than 1e-9 relative.
+     */
     public static CaviFit best(List<CaviFit> fits) {
         CaviFit best = null;
         for (CaviFit f : fits) {
-            if (best == null || f.elbo() > best.elbo()) {
+            if (best == null || f.elbo() > best.elbo() + 1e-9 * Math.abs(best.elbo())) {
                 best = f;
             }
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The single entry point: {@code jobs/sparkvi SUBCOMMAND [options]} or {@code spark-submit --class org.sparkvi.cli.Main jar SUBCOMMAND ...}. */
 @Command(name = "sparkvi", mixinStandardHelpOptions = true, version = "sparkvi 0.1.0",
         description = "Variational-inference batch jobs on Apache Spark.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CaviCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -24,9 +24,22 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code; errors are printed as one clear message. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        try {
+            cl.setDefaultValueProvider(new ConfigFileDefaults(ConfigFileDefaults.scan(args)));
+        } catch (UserInputException e) {
+            cl.getErr().println("sparkvi: error: " + e.getMessage());
+            return 2;
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable root = ex;
+            while (!(root instanceof UserInputException || root instanceof IllegalArgumentException)
+                    && root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (!(root instanceof UserInputException || root instanceof IllegalArgumentException)) {
+                root = ex;
+            }
             if (root instanceof UserInputException || root instanceof IllegalArgumentException) {
                 commandLine.getErr().println("sparkvi: error: " + root.getMessage());
                 return 2;

@@ -1,0 +1,94 @@
+package org.sparkvi.cavi;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.cli.UserInputException;
+import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.StrengthSpec;
+
+/**
+ * Fits the model to cached event blocks on Spark: data-scaled hyperparameter defaults from one pass of moments,
+ * then every restart of {@link CaviAlgorithm}; the best final ELBO wins. With a warm-start model, its q is the
+ * starting point (one run, no seeding).
+ */
+public final class CaviEstimator {
+    private final CaviOptions options;
+    private final HyperparameterSpec spec;
+    private final CaviListener listener;
+
+    public CaviEstimator(CaviOptions options, HyperparameterSpec spec, CaviListener listener) {
+        this.options = options;
+        this.spec = spec;
+        this.listener = listener;
+    }
+
+    public CaviResult fit(SparkSession spark, JavaRDD<EventBlock> blocks, long used, CoordinateSystem coords,
+                          StrengthSpec strength, String weightColumn, CaviModel warmStart) {
+        int d = coords.dim();
+        if (options.k() > used) {
+            throw new UserInputException("k = " + options.k() + " is larger than the number of usable events (" + used + ")");
+        }
+        DataMoments moments = SparkSessions.describe(spark, "Moments of the catalogue (data-scaled hyperparameters)",
+                () -> blocks.treeAggregate(new DataMoments(d), (m, b) -> m.add(b), DataMoments::merge, 2));
+        if (!(moments.totalWeight() > 0)) {
+            throw new UserInputException("the event weights sum to " + moments.totalWeight() + ": nothing to fit");
+        }
+        Hyperparameters h = spec.resolve(moments, options.k());
+        SparkCaviData data = new SparkCaviData(spark, blocks, d);
+        List<CaviFit> fits;
+        if (warmStart != null) {
+            if (warmStart.k() != options.k() || warmStart.d() != d) {
+                throw new UserInputException("the warm-start model has K = " + warmStart.k() + ", D = " + warmStart.d()
+                        + " but this run has K = " + options.k() + ", D = " + d);
+            }
+            VariationalParameters q0 = warmStart.parameters();
+            if (h.piPrior() == PiPrior.DIRICHLET && q0.dirichlet == null) {
+                q0 = new VariationalParameters(q0.k, q0.d, q0.mean, q0.rhoStar, q0.shape, q0.rate,
+                        VariationalParameters.initial(h, q0.mean, moments.totalWeight(), moments.meanStrength()).dirichlet);
+            } else if (h.piPrior() == PiPrior.FIXED && q0.dirichlet != null) {
+                q0 = new VariationalParameters(q0.k, q0.d, q0.mean, q0.rhoStar, q0.shape, q0.rate, null);
+            }
+            CaviFit fit = CaviAlgorithm.fit(data, h, q0, options, 0, listener);
+            listener.restartDone(0, 1, fit);
+            fits = List.of(fit);
+        } else {
+            fits = CaviAlgorithm.fitAll(data, h, options, moments.totalWeight(), moments.meanStrength(), listener);
+        }
+        CaviFit best = CaviAlgorithm.best(fits);
+        CaviModel model = CaviModel.of(h, best.parameters(), coords, strength, weightColumn)
+                .permuted(byExpectedCount(best.finalStatistics()));
+        ClusterEvents events = clusterEvents(spark, blocks, model);
+        return new CaviResult(model, best, fits, moments, events);
+    }
+
+    /** Labels ordered by N_k, largest first (ties by old label): cluster 0 is the biggest. */
+    static int[] byExpectedCount(SufficientStatistics s) {
+        Integer[] order = new Integer[s.k];
+        for (int c = 0; c < s.k; c++) {
+            order[c] = c;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int cmp = Double.compare(s.nk[b], s.nk[a]);
+            return cmp != 0 ? cmp : Integer.compare(a, b);
+        });
+        return java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The final E-step's per-cluster report (expected counts, hard counts, time ranges, largest events). */
+    public static ClusterEvents clusterEvents(SparkSession spark, JavaRDD<EventBlock> blocks, CaviModel model) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<ResponsibilityKernel> kernel = jsc.broadcast(model.kernel());
+        try {
+            int k = model.k();
+            return SparkSessions.describe(spark, "Final E-step: per-cluster counts, times and largest events",
+                    () -> blocks.treeAggregate(new ClusterEvents(k), (e, b) -> e.add(b, kernel.value()),
+                            ClusterEvents::merge, 2));
+        } finally {
+            kernel.destroy();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.sparkvi.cavi;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * Events to draw on the map: longitude, latitude and most likely cluster of at most {@code limit} events, chosen by
+ * a counter-based uniform of their index (the same events whatever the partitioning).
+ */
+public record MapSample(double[] longitude, double[] latitude, int[] cluster) implements Serializable {
+
+    public static MapSample of(JavaRDD<EventBlock> blocks, CaviModel model, long total, int limit, long seed) {
+        ResponsibilityKernel kernel = model.kernel();
+        double keep = Math.min(1.0, (double) limit / Math.max(1, total));
+        List<double[]> rows = blocks.flatMap(b -> {
+            List<double[]> out = new ArrayList<>();
+            if (b.latitude == null) {
+                return out.iterator();
+            }
+            for (int n = 0; n < b.size; n++) {
+                if (Double.isNaN(b.latitude[n]) || CounterRandom.uniform(seed, 99, b.index[n]) > keep) {
+                    continue;
+                }
+                out.add(new double[] {b.longitude[n], b.latitude[n], ClusterEvents.argmax(kernel.responsibilities(b, n))});
+            }
+            return out.iterator();
+        }).collect();
+        double[] lon = new double[rows.size()];
+        double[] lat = new double[rows.size()];
+        int[] cl = new int[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            lon[i] = rows.get(i)[0];
+            lat[i] = rows.get(i)[1];
+            cl[i] = (int) rows.get(i)[2];
+        }
+        return new MapSample(lon, lat, cl);
+    }
+}

@@ -1,0 +1,63 @@
+package org.sparkvi.cavi;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cli.SparkSessions;
+
+/**
+ * The events as cached Spark blocks. A pass broadcasts the E-step kernel (K·D means and 2K constants),
+ * each partition adds its events into one {@link SufficientStatistics}, and {@code treeAggregate} merges them;
+ * the broadcast is destroyed when the pass is done.
+ */
+public final class SparkCaviData implements CaviData {
+    private final SparkSession spark;
+    private final JavaRDD<EventBlock> blocks;
+    private final int d;
+    private final int depth;
+
+    public SparkCaviData(SparkSession spark, JavaRDD<EventBlock> blocks, int d) {
+        this.spark = spark;
+        this.blocks = blocks;
+        this.d = d;
+        // two levels suffice up to a few hundred partitions; beyond that a third keeps the driver's fan-in small
+        this.depth = blocks.getNumPartitions() > 256 ? 3 : 2;
+    }
+
+    @Override
+    public SufficientStatistics pass(Hyperparameters h, VariationalParameters q, String description) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<ResponsibilityKernel> kernel = jsc.broadcast(new ResponsibilityKernel(h, q));
+        try {
+            int k = h.k();
+            return SparkSessions.describe(spark, description, () -> blocks.treeAggregate(new SufficientStatistics(k, d),
+                    (s, b) -> s.add(b, kernel.value()), SufficientStatistics::merge, depth));
+        } finally {
+            kernel.destroy();
+        }
+    }
+
+    @Override
+    public double[] seedCenters(CaviOptions o, int restart) {
+        if (o.init() == CaviOptions.Init.KMEANS_PARALLEL) {
+            return MllibKMeansSeeds.centers(spark, blocks, o, restart);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        double[] centers = new double[o.k() * d];
+        for (int step = 0; step < o.k(); step++) {
+            Broadcast<double[]> chosen = jsc.broadcast(centers.clone());
+            int s = step;
+            try {
+                KMeansPlusPlus.Candidate best = SparkSessions.describe(spark,
+                        "k-means++ seeding, restart " + (restart + 1) + ": centre " + (step + 1) + " of " + o.k(),
+                        () -> blocks.map(b -> KMeansPlusPlus.best(b, chosen.value(), s, o.seed(), restart, o.k()))
+                                .filter(c -> c != null).reduce(KMeansPlusPlus.Candidate::better));
+                System.arraycopy(best.x(), 0, centers, step * d, d);
+            } finally {
+                chosen.destroy();
+            }
+        }
+        return centers;
+    }
+}

@@ -1,0 +1,147 @@
+package org.sparkvi.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkvi.cavi.Assignments;
+import org.sparkvi.cavi.CaviEstimator;
+import org.sparkvi.cavi.CaviModel;
+import org.sparkvi.cavi.CaviOptions;
+import org.sparkvi.cavi.CaviResult;
+import org.sparkvi.cavi.CaviSummary;
+import org.sparkvi.cavi.HyperparameterSpec;
+import org.sparkvi.cavi.MapSample;
+import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.CatalogueFormat;
+import org.sparkvi.io.CatalogueLoader;
+import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.LoadedCatalogue;
+import org.sparkvi.io.StrengthSpec;
+import org.sparkvi.report.CaviPictures;
+import org.sparkvi.report.CaviTable;
+import org.sparkvi.report.Json;
+
+/**
+ * The earthquake clustering job: read the catalogue once, fit, and write every output into a staging folder that
+ * replaces {@code --output} only when all of it is there.
+ */
+public final class CaviJob {
+    private static final Logger LOG = LoggerFactory.getLogger(CaviJob.class);
+    /** At most this many events are drawn on the map. */
+    static final int MAP_EVENTS = 50_000;
+
+    private CaviJob() {
+    }
+
+    /** A run's whole configuration, validated by the types it holds. */
+    public record Config(String input, CatalogueFormat format, String output, CaviOptions options, HyperparameterSpec spec,
+                         CoordinateSystem coords, StrengthSpec strength, String weightColumn, int partitions,
+                         String initModel) {
+    }
+
+    public static CaviSummary run(SparkSession spark, Config c) {
+        long t0 = System.nanoTime();
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        CaviModel warm = c.initModel() == null ? null : CaviModel.load(c.initModel(), hadoop);
+        CoordinateSystem coords = c.coords();
+        if (warm != null && coords.kind() == warm.coords().kind()) {
+            coords = warm.coords(); // keep yesterday's reference point, so the model space is the same
+        }
+        try (AtomicOutput out = new AtomicOutput(c.output(), hadoop)) {
+            LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(c.input(), c.format(), coords,
+                    c.strength(), c.weightColumn(), c.partitions(), true));
+            List<Broadcast<?>> broadcasts = new ArrayList<>();
+            try {
+                if (cat.rejected() > 0) {
+                    LOG.warn("{} of {} records rejected {}; they are listed in rejected.parquet", cat.rejected(),
+                            cat.records(), cat.rejectedByReason());
+                }
+                CaviResult result = new CaviEstimator(c.options(), c.spec(),
+                        new LoggingCaviListener(cat.used(), warm == null ? c.options().restarts() : 1))
+                        .fit(spark, cat.blocks(), cat.used(), cat.coords(), c.strength(), c.weightColumn(), warm);
+                CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run(c.input(), cat.records(),
+                        cat.rejectedByReason(), c.options().seed(), c.options().restarts(), initLabel(c, warm),
+                        c.options().maxIter(), c.options().tol(), cat.blocks().getNumPartitions(),
+                        (System.nanoTime() - t0) / 1e9));
+                if (!result.best().converged()) {
+                    LOG.warn("the best run did not converge within {} iterations", c.options().maxIter());
+                }
+                write(spark, out, cat, result, summary, broadcasts);
+                out.commit();
+                System.out.print(CaviTable.render(summary));
+                System.out.println("outputs in " + out.target());
+                return summary;
+            } finally {
+                Assignments.release(broadcasts);
+                cat.release();
+            }
+        }
+    }
+
+    private static String initLabel(Config c, CaviModel warm) {
+        return warm != null ? "model:" + c.initModel()
+                : c.options().init() == CaviOptions.Init.KMEANS_PLUS_PLUS ? "kmeans++" : "kmeans-parallel";
+    }
+
+    private static void write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviResult result,
+                              CaviSummary summary, List<Broadcast<?>> broadcasts) {
+        CaviModel model = result.model();
+        out.writeString("summary.json", Json.write(summary));
+        model.save(out, "model");
+        SparkSessions.describe(spark, "Write clusters.parquet", () ->
+                clustersTable(spark, summary).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet")));
+        SparkSessions.describe(spark, "Write assignments.parquet (final E-step)", () ->
+                Assignments.table(spark, cat.blocks(), model, broadcasts).write().mode(SaveMode.ErrorIfExists)
+                        .parquet(out.path("assignments.parquet")));
+        SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)", () ->
+                cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet")));
+        MapSample sample = SparkSessions.describe(spark, "Events for the map",
+                () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L));
+        out.writeBytes("clusters.png", CaviPictures.clusterMap(model, summary, sample));
+        out.writeBytes("elbo.png", CaviPictures.elbo(summary));
+    }
+
+    static final StructType CLUSTERS_SCHEMA = new StructType()
+            .add("k", DataTypes.IntegerType, false).add("weight", DataTypes.DoubleType, false)
+            .add("expected_count", DataTypes.DoubleType, false)
+            .add("mean", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("latitude", DataTypes.DoubleType).add("longitude", DataTypes.DoubleType)
+            .add("distance_km", DataTypes.DoubleType)
+            .add("rho_star", DataTypes.DoubleType, false).add("mean_sd", DataTypes.DoubleType, false)
+            .add("mean_sd_km", DataTypes.DoubleType)
+            .add("lambda_shape", DataTypes.DoubleType, false).add("lambda_rate", DataTypes.DoubleType, false)
+            .add("lambda_mean", DataTypes.DoubleType, false)
+            .add("lambda_ci95", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("pi_mean", DataTypes.DoubleType).add("n_events", DataTypes.LongType, false)
+            .add("time_start", DataTypes.StringType).add("time_end", DataTypes.StringType)
+            .add("largest_event_id", DataTypes.StringType).add("largest_event_time", DataTypes.StringType)
+            .add("largest_event_mag", DataTypes.DoubleType);
+
+    static Dataset<Row> clustersTable(SparkSession spark, CaviSummary s) {
+        List<Row> rows = new ArrayList<>();
+        for (CaviSummary.Cluster c : s.clusters()) {
+            rows.add(RowFactory.create(c.k(), c.weight(), c.expectedCount(), boxed(c.mean()), c.latitude(), c.longitude(),
+                    c.distanceKm(), c.rhoStar(), c.meanSd(), c.meanSdKm(), c.lambdaShape(), c.lambdaRate(),
+                    c.lambdaMean(), boxed(c.lambdaCi95()), c.piMean(), c.nEvents(), c.timeStart(), c.timeEnd(),
+                    c.largestEventId(), c.largestEventTime(), c.largestEventMag()));
+        }
+        return spark.createDataFrame(rows, CLUSTERS_SCHEMA);
+    }
+
+    private static Double[] boxed(double[] v) {
+        Double[] out = new Double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+}

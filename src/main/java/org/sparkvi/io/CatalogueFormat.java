@@ -1,0 +1,3 @@
+package org.sparkvi.io;
+
+public enum CatalogueFormat { PARQUET, CSV, GEOJSON }

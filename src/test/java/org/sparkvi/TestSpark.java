@@ -1,0 +1,21 @@
+package org.sparkvi;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One local SparkSession per test JVM (starting one costs seconds). */
+public final class TestSpark {
+    private static SparkSession spark;
+
+    private TestSpark() {
+    }
+
+    public static synchronized SparkSession get() {
+        if (spark == null) {
+            spark = SparkSession.builder().master("local[4]").appName("sparkvi-tests")
+                    .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                    .getOrCreate();
+        }
+        return spark;
+    }
+}
