@@ -32,12 +32,13 @@ public final class Main implements Runnable {
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // a user error may arrive wrapped (e.g. thrown in a Spark task); an IllegalArgumentException counts as one
+            // only when the command itself threw it (option validation), not from deep inside a library
             Throwable root = ex;
-            while (!(root instanceof UserInputException || root instanceof IllegalArgumentException)
-                    && root.getCause() != null && root.getCause() != root) {
+            while (!(root instanceof UserInputException) && root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            if (!(root instanceof UserInputException || root instanceof IllegalArgumentException)) {
+            if (!(root instanceof UserInputException)) {
                 root = ex;
             }
             if (root instanceof UserInputException || root instanceof IllegalArgumentException) {

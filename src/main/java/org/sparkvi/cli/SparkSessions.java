@@ -24,6 +24,7 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.shuffle.partitions", "8");
         conf.setIfMissing("spark.driver.host", "127.0.0.1");
         conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        conf.setIfMissing("spark.kryo.registrator", RecordKryoRegistrator.class.getName());
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
