@@ -23,7 +23,18 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code; errors are printed as one clear message. */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)}, printing to the given writers (null: standard output and error). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         try {
             cl.setDefaultValueProvider(new ConfigFileDefaults(ConfigFileDefaults.scan(args)));
         } catch (UserInputException e) {
