@@ -32,21 +32,49 @@ public final class SufficientStatistics implements Serializable {
         this.ss = new double[k];
     }
 
-    /** Adds every event of a block, with responsibilities from the kernel. */
+    /**
+     * Adds every event of a block, with responsibilities from the kernel. The E-step is inlined here, one exp per
+     * event and cluster: e_k = exp(l_k − max), r_k = e_k / Σe, log r_k = l_k − lse; r log r = r (l_k − lse).
+     */
     public SufficientStatistics add(EventBlock b, ResponsibilityKernel kernel) {
-        double[] logR = new double[k];
+        double[] l = new double[k];
+        double[] e = new double[k];
+        double[] mean = kernel.mean;
+        double[] constant = kernel.constant;
+        double[] logLambda = kernel.logLambda;
+        double halfTau = kernel.halfTau;
+        double[] x = b.x;
         for (int n = 0; n < b.size; n++) {
             int off = n * d;
-            double w = b.weight(n);
-            double lse = kernel.logResponsibilities(b.x, off, b.strength[n], b.logBase[n], logR);
+            double s = b.strength[n];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                double dist = 0;
+                int mo = c * d;
+                for (int j = 0; j < d; j++) {
+                    double diff = x[off + j] - mean[mo + j];
+                    dist += diff * diff;
+                }
+                double lc = constant[c] - halfTau * dist + s * logLambda[c];
+                l[c] = lc;
+                max = Math.max(max, lc);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                double ec = Math.exp(l[c] - max);
+                e[c] = ec;
+                sum += ec;
+            }
+            double lse = max + Math.log(sum);
+            double inv = 1 / sum;
+            double w = b.weight == null ? 1.0 : b.weight[n];
             double xx = 0;
             for (int j = 0; j < d; j++) {
-                xx += b.x[off + j] * b.x[off + j];
+                xx += x[off + j] * x[off + j];
             }
-            double s = b.strength[n];
             double rLogR = 0;
             for (int c = 0; c < k; c++) {
-                double r = Math.exp(logR[c]);
+                double r = e[c] * inv;
                 if (r == 0) {
                     continue; // r log r → 0
                 }
@@ -54,15 +82,16 @@ public final class SufficientStatistics implements Serializable {
                 nk[c] += wr;
                 int so = c * d;
                 for (int j = 0; j < d; j++) {
-                    sx[so + j] += wr * b.x[off + j];
+                    sx[so + j] += wr * x[off + j];
                 }
                 sxx[c] += wr * xx;
                 ss[c] += wr * s;
-                rLogR += r * logR[c];
+                rLogR += r * (l[c] - lse);
             }
+            double base = b.logBase[n];
             weightedRLogR += w * rLogR;
-            weightedLogSumExp += w * lse;
-            weightedBase += w * b.logBase[n];
+            weightedLogSumExp += w * (lse + base);
+            weightedBase += w * base;
             weight += w;
             count++;
         }

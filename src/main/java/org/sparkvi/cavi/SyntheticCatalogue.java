@@ -12,7 +12,7 @@ import org.apache.commons.math3.special.Gamma;
  * S ~ Poisson(λ_Z). Event n's draws come from a generator seeded by (seed, n), so a catalogue is the same
  * whatever the block size it is cut into.
  */
-public final class SyntheticCatalogue {
+public final class SyntheticCatalogue implements java.io.Serializable {
     private final double[] centers;
     private final double[] rates;
     private final double[] pi;
@@ -71,7 +71,20 @@ public final class SyntheticCatalogue {
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
+    /** Exact Poisson draws: inversion by sequential search for small means, commons-math beyond. */
     private static int poisson(double mean, SplittableRandom rnd) {
+        if (mean < 30) {
+            double p = Math.exp(-mean);
+            double cdf = p;
+            double u = rnd.nextDouble();
+            int k = 0;
+            while (u > cdf && k < 1000) {
+                k++;
+                p *= mean / k;
+                cdf += p;
+            }
+            return k;
+        }
         return new PoissonDistribution(new Adapter(rnd), mean, PoissonDistribution.DEFAULT_EPSILON,
                 PoissonDistribution.DEFAULT_MAX_ITERATIONS).sample();
     }

@@ -1,0 +1,144 @@
+package org.sparkvi.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.clustering.GaussianMixture;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkvi.cavi.CaviAlgorithm;
+import org.sparkvi.cavi.CaviListener;
+import org.sparkvi.cavi.CaviOptions;
+import org.sparkvi.cavi.DataMoments;
+import org.sparkvi.cavi.EventBlock;
+import org.sparkvi.cavi.HyperparameterSpec;
+import org.sparkvi.cavi.Hyperparameters;
+import org.sparkvi.cavi.SparkCaviData;
+import org.sparkvi.cavi.SyntheticCatalogue;
+import org.sparkvi.cavi.VariationalParameters;
+import org.sparkvi.cli.SparkSessions;
+
+/**
+ * {@code jobs/bench cavi [--sizes 100000,1000000,10000000] [--k 8] [--iterations 10] [--gmm-iterations 3]}:
+ * seconds per CAVI iteration (one pass: responsibilities, statistics, ELBO; plus the driver's update) against
+ * Spark MLlib's GaussianMixture on the same cached data in the same run, K = 8, D = 2, overlapping clusters.
+ * A GaussianMixture iteration is timed as (fit with 1 + m iterations − fit with 1) / m, so its
+ * initialisation is left out. Medians over the timed iterations / repeats.
+ */
+public final class CaviBenchmark {
+    private CaviBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        long[] sizes = {100_000, 1_000_000, 10_000_000};
+        int k = 8;
+        int iterations = 10;
+        int gmmIterations = 3;
+        int repeats = 3;
+        String master = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToLong(Long::parseLong).toArray();
+                case "--k" -> k = Integer.parseInt(args[++i]);
+                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                case "--gmm-iterations" -> gmmIterations = Integer.parseInt(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--master" -> master = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--sizes a,b,c --k K --iterations N --gmm-iterations M --repeats R --master URL)");
+            }
+        }
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi bench cavi", master);
+        int cores = spark.sparkContext().defaultParallelism();
+        System.out.printf(Locale.ROOT, "CAVI vs MLlib GaussianMixture, K=%d, D=2, %d cores (%s), Java %s%n", k, cores,
+                spark.sparkContext().master(), System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "%12s %14s %14s %14s %10s %16s %14s%n", "events", "cavi s/iter", "gmm s/iter",
+                "ratio gmm/cavi", "ns/event", "updates/s (N*K)", "gmm updates/s");
+        for (long n : sizes) {
+            run(spark, n, k, iterations, gmmIterations, repeats, cores);
+        }
+    }
+
+    static void run(SparkSession spark, long n, int k, int iterations, int gmmIterations, int repeats, int partitions) {
+        double[] centers = new double[2 * k];
+        double[] rates = new double[k];
+        double[] pi = new double[k];
+        for (int c = 0; c < k; c++) {
+            centers[2 * c] = 3 * Math.cos(2 * Math.PI * c / k); // neighbours overlap at tau = 1
+            centers[2 * c + 1] = 3 * Math.sin(2 * Math.PI * c / k);
+            rates[c] = 2 + 5 * c;
+            pi[c] = 1.0 / k;
+        }
+        SyntheticCatalogue sc = new SyntheticCatalogue(centers, rates, pi, 1.0);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<long[]> ranges = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            ranges.add(new long[] {n * p / partitions, n * (p + 1) / partitions});
+        }
+        JavaRDD<EventBlock> blocks = jsc.parallelize(ranges, partitions)
+                .map(r -> sc.blocks(5, r[0], r[1], Integer.MAX_VALUE).get(0))
+                .persist(StorageLevel.MEMORY_ONLY());
+        SparkSessions.describe(spark, "bench: generate and cache " + n + " events", blocks::count);
+
+        // CAVI: fixed iterations, each timed by the listener
+        DataMoments m = blocks.treeAggregate(new DataMoments(2), (a, b) -> a.add(b), DataMoments::merge, 2);
+        Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
+        SparkCaviData data = new SparkCaviData(spark, blocks, 2);
+        CaviOptions o = CaviOptions.defaults().withK(k).withMaxIter(iterations).withTol(0).withRestarts(1);
+        List<Double> seconds = new ArrayList<>();
+        CaviListener timer = new CaviListener() {
+            @Override
+            public void iteration(int restart, int it, int max, double elbo, double change, double s) {
+                if (it > 1) {
+                    seconds.add(s);
+                }
+            }
+        };
+        VariationalParameters q0 = VariationalParameters.initial(h, data.seedCenters(o, 0), m.totalWeight(), m.meanStrength());
+        CaviAlgorithm.fit(data, h, q0, o, 0, timer);
+        double cavi = median(seconds);
+
+        // MLlib GaussianMixture on the same cached events, as a cached DataFrame of vectors
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType());
+        JavaRDD<Row> rows = blocks.flatMap(b -> {
+            List<Row> out = new ArrayList<>(b.size);
+            for (int i = 0; i < b.size; i++) {
+                out.add(RowFactory.create(Vectors.dense(b.x[2 * i], b.x[2 * i + 1])));
+            }
+            return out.iterator();
+        });
+        Dataset<Row> df = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_ONLY());
+        SparkSessions.describe(spark, "bench: cache the same events as vectors for GaussianMixture", df::count);
+        List<Double> gmm = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            double base = timeGmm(df, k, 1, r);
+            double more = timeGmm(df, k, 1 + gmmIterations, r);
+            gmm.add(Math.max(0, more - base) / gmmIterations);
+        }
+        double g = median(gmm);
+        df.unpersist();
+        blocks.unpersist();
+        System.out.printf(Locale.ROOT, "%12d %14.4f %14.4f %14.1f %10.1f %16.3g %14.3g%n", n, cavi, g, g / cavi,
+                cavi / n * 1e9, n * k / cavi, n * k / g);
+    }
+
+    static double timeGmm(Dataset<Row> df, int k, int maxIter, long seed) {
+        long t0 = System.nanoTime();
+        new GaussianMixture().setK(k).setMaxIter(maxIter).setTol(0).setSeed(seed).fit(df);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
+    }
+}
