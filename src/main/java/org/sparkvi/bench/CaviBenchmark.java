@@ -112,7 +112,7 @@ public final class CaviBenchmark {
         JavaRDD<Row> rows = blocks.flatMap(b -> {
             List<Row> out = new ArrayList<>(b.size);
             for (int i = 0; i < b.size; i++) {
-                out.add(RowFactory.create(Vectors.dense(b.x[2 * i], b.x[2 * i + 1])));
+                out.add(RowFactory.create(Vectors.dense(b.location(i))));
             }
             return out.iterator();
         });

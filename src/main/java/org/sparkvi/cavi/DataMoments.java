@@ -23,7 +23,7 @@ public final class DataMoments implements Serializable {
         for (int n = 0; n < b.size; n++) {
             double w = b.weight(n);
             for (int j = 0; j < d; j++) {
-                double x = b.x[n * d + j];
+                double x = b.x[j * b.size + n];
                 sum[j] += w * x;
                 sumSq[j] += w * x * x;
             }

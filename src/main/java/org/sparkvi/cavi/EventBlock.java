@@ -13,9 +13,10 @@ public final class EventBlock implements Serializable {
 
     public final int size;
     public final int dim;
-    /** Locations in model space, row-major: x[n*dim + j]. */
+    /** Locations in model space, one column per dimension: x[j*size + n] (what SIMD loads want). */
     public final double[] x;
-    public final int[] strength;
+    /** S_n, whole numbers held as doubles (what the E-step multiplies by). */
+    public final double[] strength;
     /** Per-event weights, or null when every weight is 1. */
     public final double[] weight;
     public final double[] logBase;
@@ -28,7 +29,7 @@ public final class EventBlock implements Serializable {
     public final double[] latitude;
     public final double[] longitude;
 
-    public EventBlock(int dim, double[] x, int[] strength, double[] weight, double[] logBase, long[] index,
+    public EventBlock(int dim, double[] x, double[] strength, double[] weight, double[] logBase, long[] index,
                       String[] id, long[] timeMillis, double[] mag, double[] latitude, double[] longitude) {
         this.size = strength.length;
         this.dim = dim;
@@ -48,6 +49,20 @@ public final class EventBlock implements Serializable {
         this.longitude = longitude;
     }
 
+    /** Coordinate j of event n. */
+    public double x(int n, int j) {
+        return x[j * size + n];
+    }
+
+    /** Event n's location as a new array. */
+    public double[] location(int n) {
+        double[] out = new double[dim];
+        for (int j = 0; j < dim; j++) {
+            out[j] = x[j * size + n];
+        }
+        return out;
+    }
+
     public double weight(int n) {
         return weight == null ? 1.0 : weight[n];
     }
@@ -64,7 +79,7 @@ public final class EventBlock implements Serializable {
         private final boolean withReportColumns;
         private int n;
         private double[] x = new double[0];
-        private int[] s = new int[0];
+        private double[] s = new double[0];
         private double[] w = new double[0];
         private double[] base = new double[0];
         private long[] idx = new long[0];
@@ -80,11 +95,11 @@ public final class EventBlock implements Serializable {
             this.withReportColumns = withReportColumns;
         }
 
-        public Builder add(double[] xs, int strength, double weight, double logBase, long index) {
+        public Builder add(double[] xs, double strength, double weight, double logBase, long index) {
             return add(xs, strength, weight, logBase, index, null, Long.MIN_VALUE, Double.NaN, Double.NaN, Double.NaN);
         }
 
-        public Builder add(double[] xs, int strength, double weight, double logBase, long index,
+        public Builder add(double[] xs, double strength, double weight, double logBase, long index,
                            String eventId, long timeMillis, double magnitude, double latitude, double longitude) {
             if (n == s.length) {
                 grow(Math.max(16, n * 2));
@@ -126,7 +141,13 @@ public final class EventBlock implements Serializable {
 
         public EventBlock build() {
             boolean r = withReportColumns;
-            return new EventBlock(dim, Arrays.copyOf(x, n * dim), Arrays.copyOf(s, n), weighted ? Arrays.copyOf(w, n) : null,
+            double[] columns = new double[n * dim];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < dim; j++) {
+                    columns[j * n + i] = x[i * dim + j];
+                }
+            }
+            return new EventBlock(dim, columns, Arrays.copyOf(s, n), weighted ? Arrays.copyOf(w, n) : null,
                     Arrays.copyOf(base, n), Arrays.copyOf(idx, n), r ? Arrays.copyOf(id, n) : null,
                     r ? Arrays.copyOf(time, n) : null, r ? Arrays.copyOf(mag, n) : null, r ? Arrays.copyOf(lat, n) : null,
                     r ? Arrays.copyOf(lon, n) : null);

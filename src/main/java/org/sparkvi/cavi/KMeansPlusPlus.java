@@ -37,7 +37,7 @@ public final class KMeansPlusPlus {
             for (int c = 0; c < step; c++) {
                 double s = 0;
                 for (int j = 0; j < d; j++) {
-                    double diff = b.x[n * d + j] - centers[c * d + j];
+                    double diff = b.x[j * b.size + n] - centers[c * d + j];
                     s += diff * diff;
                 }
                 dist = Math.min(dist, s);
@@ -47,9 +47,7 @@ public final class KMeansPlusPlus {
                 key = Double.POSITIVE_INFINITY;
             }
             if (best == null || key < best.key || (key == best.key && b.index[n] < best.index)) {
-                double[] x = new double[d];
-                System.arraycopy(b.x, n * d, x, 0, d);
-                best = new Candidate(key, b.index[n], x);
+                best = new Candidate(key, b.index[n], b.location(n));
             }
         }
         return best;

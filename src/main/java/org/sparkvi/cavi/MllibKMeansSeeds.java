@@ -22,9 +22,7 @@ final class MllibKMeansSeeds {
         JavaRDD<Vector> points = blocks.flatMap(b -> {
             List<Vector> out = new ArrayList<>(b.size);
             for (int n = 0; n < b.size; n++) {
-                double[] x = new double[b.dim];
-                System.arraycopy(b.x, n * b.dim, x, 0, b.dim);
-                out.add(Vectors.dense(x));
+                out.add(Vectors.dense(b.location(n)));
             }
             return out.iterator();
         });

@@ -44,18 +44,19 @@ public final class ResponsibilityKernel implements Serializable {
     }
 
     /**
-     * Fills {@code logR[0..K)} with log r_nk for the event at {@code x[off..off+D)} and returns logsumexp_k log ρ̃_nk.
+     * Fills {@code logR[0..K)} with log r_nk for event n of the block and returns logsumexp_k log ρ̃_nk.
      */
-    public double logResponsibilities(double[] x, int off, int strength, double logBase, double[] logR) {
+    public double logResponsibilities(EventBlock b, int n, double[] logR) {
+        double s = b.strength[n];
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             double dist = 0;
             int mo = c * d;
             for (int j = 0; j < d; j++) {
-                double diff = x[off + j] - mean[mo + j];
+                double diff = b.x[j * b.size + n] - mean[mo + j];
                 dist += diff * diff;
             }
-            double l = constant[c] - halfTau * dist + strength * logLambda[c];
+            double l = constant[c] - halfTau * dist + s * logLambda[c];
             logR[c] = l;
             if (l > max) {
                 max = l;
@@ -69,13 +70,13 @@ public final class ResponsibilityKernel implements Serializable {
         for (int c = 0; c < k; c++) {
             logR[c] -= lse;
         }
-        return lse + logBase;
+        return lse + b.logBase[n];
     }
 
     /** The responsibilities r_n· of event n of a block. */
     public double[] responsibilities(EventBlock block, int n) {
         double[] r = new double[k];
-        logResponsibilities(block.x, n * d, block.strength[n], block.logBase[n], r);
+        logResponsibilities(block, n, r);
         for (int c = 0; c < k; c++) {
             r[c] = Math.exp(r[c]);
         }

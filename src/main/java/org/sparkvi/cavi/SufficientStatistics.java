@@ -32,11 +32,18 @@ public final class SufficientStatistics implements Serializable {
         this.ss = new double[k];
     }
 
-    /**
-     * Adds every event of a block, with responsibilities from the kernel. The E-step is inlined here, one exp per
-     * event and cluster: e_k = exp(l_k − max), r_k = e_k / Σe, log r_k = l_k − lse; r log r = r (l_k − lse).
-     */
+    /** Adds every event of a block, with responsibilities from the kernel: SIMD where the JVM offers it. */
     public SufficientStatistics add(EventBlock b, ResponsibilityKernel kernel) {
+        int done = VectorEStep.AVAILABLE ? VectorEStep.add(this, b, kernel) : 0;
+        return addScalar(b, kernel, done, b.size);
+    }
+
+    /**
+     * Adds events [from, to) one at a time. The E-step is inlined, one exp per event and cluster:
+     * e_k = exp(l_k − max), r_k = e_k / Σe, log r_k = l_k − lse, and r log r = r (l_k − lse) (l_k is finite,
+     * so r = 0 contributes 0).
+     */
+    SufficientStatistics addScalar(EventBlock b, ResponsibilityKernel kernel, int from, int to) {
         double[] l = new double[k];
         double[] e = new double[k];
         double[] mean = kernel.mean;
@@ -44,15 +51,15 @@ public final class SufficientStatistics implements Serializable {
         double[] logLambda = kernel.logLambda;
         double halfTau = kernel.halfTau;
         double[] x = b.x;
-        for (int n = 0; n < b.size; n++) {
-            int off = n * d;
+        int size = b.size;
+        for (int n = from; n < to; n++) {
             double s = b.strength[n];
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < k; c++) {
                 double dist = 0;
                 int mo = c * d;
                 for (int j = 0; j < d; j++) {
-                    double diff = x[off + j] - mean[mo + j];
+                    double diff = x[j * size + n] - mean[mo + j];
                     dist += diff * diff;
                 }
                 double lc = constant[c] - halfTau * dist + s * logLambda[c];
@@ -70,19 +77,16 @@ public final class SufficientStatistics implements Serializable {
             double w = b.weight == null ? 1.0 : b.weight[n];
             double xx = 0;
             for (int j = 0; j < d; j++) {
-                xx += x[off + j] * x[off + j];
+                xx += x[j * size + n] * x[j * size + n];
             }
             double rLogR = 0;
             for (int c = 0; c < k; c++) {
                 double r = e[c] * inv;
-                if (r == 0) {
-                    continue; // r log r → 0
-                }
                 double wr = w * r;
                 nk[c] += wr;
                 int so = c * d;
                 for (int j = 0; j < d; j++) {
-                    sx[so + j] += wr * x[off + j];
+                    sx[so + j] += wr * x[j * size + n];
                 }
                 sxx[c] += wr * xx;
                 ss[c] += wr * s;

@@ -42,7 +42,7 @@ class ConjugateK1Test {
                 n++;
                 sumS += b.strength[i];
                 for (int j = 0; j < 3; j++) {
-                    sum[j] += b.x[i * 3 + j];
+                    sum[j] += b.x(i, j);
                 }
             }
         }
@@ -84,7 +84,7 @@ class ConjugateK1Test {
             double s = 0;
             for (EventBlock b : blocks) {
                 for (int i = 0; i < b.size; i++) {
-                    double y = b.x[i * 3 + j] - NU[j];
+                    double y = b.x(i, j) - NU[j];
                     sq += y * y;
                     s += y;
                 }

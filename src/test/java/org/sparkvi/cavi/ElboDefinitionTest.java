@@ -66,7 +66,7 @@ class ElboDefinitionTest {
                 double[] m = q.mean(c);
                 double eSq = d / q.rhoStar(c); // E‖x − μ‖² = ‖x − m‖² + tr Cov
                 for (int j = 0; j < d; j++) {
-                    eSq += Math.pow(b.x[n * d + j] - m[j], 2);
+                    eSq += Math.pow(b.x(n, j) - m[j], 2);
                 }
                 double logNormal = -0.5 * d * Math.log(2 * Math.PI) + 0.5 * d * Math.log(h.tau()) - 0.5 * h.tau() * eSq;
                 double eLogLambda = Gamma.digamma(q.shape(c)) - Math.log(q.rate(c));

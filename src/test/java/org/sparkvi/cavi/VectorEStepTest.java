@@ -1,0 +1,58 @@
+package org.sparkvi.cavi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The SIMD E-step gives the statistics of the one-event-at-a-time E-step, to summation-order round-off. */
+class VectorEStepTest {
+    @Test
+    void simdAndScalarStatisticsAgree() {
+        assertTrue(VectorEStep.AVAILABLE, "the test JVM runs with --add-modules=jdk.incubator.vector");
+        Random rnd = new Random(3);
+        for (int trial = 0; trial < 20; trial++) {
+            int d = 1 + rnd.nextInt(3);
+            int k = 1 + rnd.nextInt(9);
+            double[] centers = new double[k * d];
+            double[] rates = new double[k];
+            double[] pi = new double[k];
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < d; j++) {
+                    centers[c * d + j] = rnd.nextGaussian() * 3;
+                }
+                rates[c] = 1 + rnd.nextDouble() * 30;
+                pi[c] = 1.0 / k;
+            }
+            List<EventBlock> raw = new SyntheticCatalogue(centers, rates, pi, 1.5).blocks(trial, 0, 37 + rnd.nextInt(500), 10_000);
+            EventBlock b = trial % 2 == 0 ? raw.get(0) : ElboMonotoneTest.withRandomWeights(raw, rnd).get(0);
+            DataMoments m = new DataMoments(d).add(b);
+            Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
+            VariationalParameters q = VariationalParameters.initial(h, new LocalCaviData(List.of(b))
+                    .seedCenters(CaviOptions.defaults().withK(k), 0), m.totalWeight(), m.meanStrength());
+            ResponsibilityKernel kern = new ResponsibilityKernel(h, q);
+            SufficientStatistics simd = new SufficientStatistics(k, d).add(b, kern);
+            SufficientStatistics scalar = new SufficientStatistics(k, d).addScalar(b, kern, 0, b.size);
+            assertEquals(scalar.count, simd.count);
+            close(scalar.weight, simd.weight);
+            close(scalar.weightedLogSumExp, simd.weightedLogSumExp);
+            close(scalar.weightedRLogR, simd.weightedRLogR);
+            close(scalar.weightedBase, simd.weightedBase);
+            for (int c = 0; c < k; c++) {
+                close(scalar.nk[c], simd.nk[c]);
+                close(scalar.sxx[c], simd.sxx[c]);
+                close(scalar.ss[c], simd.ss[c]);
+                for (int j = 0; j < d; j++) {
+                    close(scalar.sx[c * d + j], simd.sx[c * d + j]);
+                }
+            }
+        }
+    }
+
+    /** Sums of a few hundred terms in another order: agreement to 1e-12 relative of the terms' scale. */
+    private static void close(double expected, double actual) {
+        assertEquals(expected, actual, 1e-12 * Math.max(1, Math.abs(expected)));
+    }
+}
