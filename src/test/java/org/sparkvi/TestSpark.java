@@ -2,7 +2,7 @@ package org.sparkvi;
 
 import org.apache.spark.sql.SparkSession;
 
-/** One local SparkSession per test JVM (starting one costs seconds). */
+/** One local SparkSession per test JVM (starting one costs seconds); local[4,3]: a failed task is tried up to 3 times. */
 public final class TestSpark {
     private static SparkSession spark;
 
@@ -11,7 +11,7 @@ public final class TestSpark {
 
     public static synchronized SparkSession get() {
         if (spark == null) {
-            spark = SparkSession.builder().master("local[4]").appName("sparkvi-tests")
+            spark = SparkSession.builder().master("local[4,3]").appName("sparkvi-tests")
                     .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                     .getOrCreate();

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cli.OrderedTreeAggregate;
 import org.sparkvi.cli.SparkSessions;
 import org.sparkvi.cli.UserInputException;
 import org.sparkvi.io.CoordinateSystem;
@@ -33,7 +34,8 @@ public final class CaviEstimator {
             throw new UserInputException("k = " + options.k() + " is larger than the number of usable events (" + used + ")");
         }
         DataMoments moments = SparkSessions.describe(spark, "Moments of the catalogue (data-scaled hyperparameters)",
-                () -> blocks.treeAggregate(new DataMoments(d), (m, b) -> m.add(b), DataMoments::merge, 2));
+                () -> OrderedTreeAggregate.aggregate(blocks, () -> new DataMoments(d), (m, b) -> m.add(b),
+                        DataMoments::merge, SparkCaviData.FAN_IN));
         if (!(moments.totalWeight() > 0)) {
             throw new UserInputException("the event weights sum to " + moments.totalWeight() + ": nothing to fit");
         }
@@ -85,8 +87,8 @@ public final class CaviEstimator {
         try {
             int k = model.k();
             return SparkSessions.describe(spark, "Final E-step: per-cluster counts, times and largest events",
-                    () -> blocks.treeAggregate(new ClusterEvents(k), (e, b) -> e.add(b, kernel.value()),
-                            ClusterEvents::merge, 2));
+                    () -> OrderedTreeAggregate.aggregate(blocks, () -> new ClusterEvents(k),
+                            (e, b) -> e.add(b, kernel.value()), ClusterEvents::merge, SparkCaviData.FAN_IN));
         } finally {
             kernel.destroy();
         }

@@ -92,7 +92,7 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
                 clusters);
     }
 
-    static String iso(Long millis) {
+    public static String iso(Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis).toString();
     }
 }

@@ -4,25 +4,27 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cli.FaultInjection;
+import org.sparkvi.cli.OrderedTreeAggregate;
 import org.sparkvi.cli.SparkSessions;
 
 /**
  * The events as cached Spark blocks. A pass broadcasts the E-step kernel (K·D means and 2K constants),
- * each partition adds its events into one {@link SufficientStatistics}, and {@code treeAggregate} merges them;
- * the broadcast is destroyed when the pass is done.
+ * each partition adds its events into one {@link SufficientStatistics}, and a tree aggregation with a fixed merge
+ * order ({@link OrderedTreeAggregate}) merges them, so a pass is bit-identical after task retries; the broadcast
+ * is destroyed when the pass is done.
  */
 public final class SparkCaviData implements CaviData {
     private final SparkSession spark;
     private final JavaRDD<EventBlock> blocks;
     private final int d;
-    private final int depth;
+    /** Partitions merged per tree node: the driver receives at most this many partial statistics. */
+    static final int FAN_IN = 64;
 
     public SparkCaviData(SparkSession spark, JavaRDD<EventBlock> blocks, int d) {
         this.spark = spark;
         this.blocks = blocks;
         this.d = d;
-        // two levels suffice up to a few hundred partitions; beyond that a third keeps the driver's fan-in small
-        this.depth = blocks.getNumPartitions() > 256 ? 3 : 2;
     }
 
     @Override
@@ -31,8 +33,12 @@ public final class SparkCaviData implements CaviData {
         Broadcast<ResponsibilityKernel> kernel = jsc.broadcast(new ResponsibilityKernel(h, q));
         try {
             int k = h.k();
-            return SparkSessions.describe(spark, description, () -> blocks.treeAggregate(new SufficientStatistics(k, d),
-                    (s, b) -> s.add(b, kernel.value()), SufficientStatistics::merge, depth));
+            int dim = d; // not the field: the closure must not capture this
+            return SparkSessions.describe(spark, description, () -> OrderedTreeAggregate.aggregate(blocks,
+                    () -> new SufficientStatistics(k, dim), (s, b) -> {
+                        FaultInjection.maybeFail("CAVI pass");
+                        return s.add(b, kernel.value());
+                    }, SufficientStatistics::merge, FAN_IN));
         } finally {
             kernel.destroy();
         }
@@ -51,7 +57,10 @@ public final class SparkCaviData implements CaviData {
             try {
                 KMeansPlusPlus.Candidate best = SparkSessions.describe(spark,
                         "k-means++ seeding, restart " + (restart + 1) + ": centre " + (step + 1) + " of " + o.k(),
-                        () -> blocks.map(b -> KMeansPlusPlus.best(b, chosen.value(), s, o.seed(), restart, o.k()))
+                        () -> blocks.map(b -> {
+                            FaultInjection.maybeFail("k-means++ seeding");
+                            return KMeansPlusPlus.best(b, chosen.value(), s, o.seed(), restart, o.k());
+                        })
                                 .filter(c -> c != null).reduce(KMeansPlusPlus.Candidate::better));
                 System.arraycopy(best.x(), 0, centers, step * d, d);
             } finally {

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The single entry point: {@code jobs/sparkvi SUBCOMMAND [options]} or {@code spark-submit --class org.sparkvi.cli.Main jar SUBCOMMAND ...}. */
 @Command(name = "sparkvi", mixinStandardHelpOptions = true, version = "sparkvi 0.1.0",
         description = "Variational-inference batch jobs on Apache Spark.",
-        subcommands = {CaviCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CaviCommand.class, CaviAssignCommand.class, CaviHistoryCommand.class, ConvertCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -39,6 +39,11 @@ public final class AtomicOutput implements AutoCloseable {
         return target;
     }
 
+    /** The staging directory itself, for a writer that fills a whole folder (it appears as the target on commit). */
+    public String root() {
+        return staging.toString();
+    }
+
     /** A path inside the staging directory; what is written there appears under the target on commit. */
     public String path(String name) {
         return new Path(staging, name).toString();

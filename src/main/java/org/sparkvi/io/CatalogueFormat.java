@@ -1,3 +1,6 @@
 package org.sparkvi.io;
 
-public enum CatalogueFormat { PARQUET, CSV, GEOJSON }
+/** The catalogue formats read: Parquet (the primary one), ComCat CSV, and GeoJSON (the USGS feeds). */
+public enum CatalogueFormat {
+    PARQUET, CSV, GEOJSON
+}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -11,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkvi.cavi.EventBlock;
+import org.sparkvi.cli.FaultInjection;
 import org.sparkvi.cli.SparkSessions;
 import org.sparkvi.cli.UserInputException;
 import scala.Tuple2;
@@ -37,8 +39,12 @@ public final class CatalogueLoader {
         Dataset<Row> df = all.select(neededColumns(all, req).toArray(new Column[0]));
         EventParser parser = new EventParser(df.schema(), req.coords(), req.strength(), req.weightColumn(), req.path());
 
-        JavaRDD<EventParser.Result> parsed = df.javaRDD().zipWithIndex()
-                .map((Tuple2<Row, Long> t) -> parser.parse(t._1(), t._2()))
+        int indexField = df.schema().fieldIndex(CatalogueReader.RECORD_INDEX);
+        JavaRDD<EventParser.Result> parsed = df.javaRDD()
+                .map(row -> {
+                    FaultInjection.maybeFail("catalogue parsing");
+                    return parser.parse(row, row.getLong(indexField));
+                })
                 .persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<Rejection> rejections = parsed.filter(r -> r.rejection() != null).map(EventParser.Result::rejection)
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -66,8 +72,10 @@ public final class CatalogueLoader {
         boolean report = req.reportColumns();
         boolean weighted = req.weightColumn() != null;
         int partitions = req.partitions() > 0 ? req.partitions() : spark.sparkContext().defaultParallelism();
-        JavaRDD<EventBlock> blocks = valid.repartition(partitions)
-                .mapPartitions((Iterator<ParsedEvent> it) -> List.of(toBlock(it, cs, weighted, report)).iterator())
+        // events go to partition (index mod P) and are sorted by index within it: the same blocks on every run and retry
+        JavaRDD<EventBlock> blocks = valid.mapToPair(e -> new Tuple2<>(e.index(), e))
+                .partitionBy(new HashPartitioner(partitions)).values()
+                .mapPartitions((Iterator<ParsedEvent> it) -> List.of(toBlock(sortedByIndex(it), cs, weighted, report)).iterator())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         SparkSessions.describe(spark, "Cache " + used + " events as " + partitions + " columnar blocks", blocks::count);
         parsed.unpersist(false);
@@ -76,7 +84,8 @@ public final class CatalogueLoader {
 
     private static List<Column> neededColumns(Dataset<Row> df, Request req) {
         List<String> wanted = new ArrayList<>(List.of("latitude", "longitude", "id", "time", "mag",
-                CatalogueReader.SOURCE_FILE, CatalogueReader.SOURCE_ROW, req.strength().column()));
+                CatalogueReader.SOURCE_FILE, CatalogueReader.SOURCE_ROW, CatalogueReader.RECORD_INDEX,
+                req.strength().column()));
         wanted.addAll(req.coords().xColumns());
         if (req.weightColumn() != null) {
             wanted.add(req.weightColumn());
@@ -109,6 +118,13 @@ public final class CatalogueLoader {
             return new double[] {0, 0};
         }
         return new double[] {Math.toDegrees(Math.asin(sum[2] / norm)), Math.toDegrees(Math.atan2(sum[1], sum[0]))};
+    }
+
+    private static Iterator<ParsedEvent> sortedByIndex(Iterator<ParsedEvent> it) {
+        List<ParsedEvent> events = new ArrayList<>();
+        it.forEachRemaining(events::add);
+        events.sort(java.util.Comparator.comparingLong(ParsedEvent::index));
+        return events.iterator();
     }
 
     static EventBlock toBlock(Iterator<ParsedEvent> events, CoordinateSystem coords, boolean weighted,

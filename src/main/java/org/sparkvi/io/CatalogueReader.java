@@ -1,20 +1,160 @@
 package org.sparkvi.io;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.cli.UserInputException;
+import scala.Tuple2;
 
-/** TEMPORARY minimal reader (Parquet only) until the full reader lands from the io branch. */
+/**
+ * Reads a catalogue in Parquet, ComCat CSV or GeoJSON into one schema: the ComCat column names (id, time, latitude,
+ * longitude, depth, mag, magType, nst, sig, felt, place, …), matched case-insensitively with common aliases; other
+ * columns kept as they are. Values keep the types they were written with (CSV: text), so that a bad value can be
+ * reported as written. Three columns are added: the source file, the record's 1-based row in it, and its index in
+ * the whole catalogue (the key of every random draw made for the event).
+ */
 public final class CatalogueReader {
     public static final String SOURCE_FILE = "_source_file";
     public static final String SOURCE_ROW = "_source_row";
+    public static final String RECORD_INDEX = "_record_index";
+
+    /** Alias (lower case) → ComCat name. */
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("lat", "latitude"), Map.entry("latitude", "latitude"),
+            Map.entry("lon", "longitude"), Map.entry("long", "longitude"), Map.entry("lng", "longitude"),
+            Map.entry("longitude", "longitude"), Map.entry("depth", "depth"), Map.entry("depth_km", "depth"),
+            Map.entry("mag", "mag"), Map.entry("magnitude", "mag"), Map.entry("magtype", "magType"),
+            Map.entry("mag_type", "magType"), Map.entry("id", "id"), Map.entry("eventid", "id"),
+            Map.entry("event_id", "id"), Map.entry("time", "time"), Map.entry("origin_time", "time"),
+            Map.entry("nst", "nst"), Map.entry("sig", "sig"), Map.entry("felt", "felt"), Map.entry("place", "place"));
 
     private CatalogueReader() {
     }
 
+    /** The format from the path: a folder or *.parquet → Parquet, *.csv[.gz] → CSV, *.json / *.geojson[.gz] → GeoJSON. */
+    public static CatalogueFormat detect(String path) {
+        String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        if (p.endsWith(".gz")) {
+            p = p.substring(0, p.length() - 3);
+        }
+        if (p.endsWith(".csv")) {
+            return CatalogueFormat.CSV;
+        }
+        if (p.endsWith(".json") || p.endsWith(".geojson")) {
+            return CatalogueFormat.GEOJSON;
+        }
+        return CatalogueFormat.PARQUET;
+    }
+
     public static Dataset<Row> read(SparkSession spark, String path, CatalogueFormat format) {
-        return spark.read().parquet(path).withColumn(SOURCE_FILE, functions.input_file_name())
-                .withColumn(SOURCE_ROW, functions.monotonically_increasing_id().plus(1));
+        requireExists(spark, path);
+        CatalogueFormat f = format != null ? format : detect(path);
+        Dataset<Row> raw = switch (f) {
+            case PARQUET -> spark.read().parquet(path).withColumn(SOURCE_FILE, col("_metadata.file_path"));
+            case CSV -> spark.read().option("header", "true").option("inferSchema", "false").option("mode", "PERMISSIVE")
+                    .csv(path).withColumn(SOURCE_FILE, col("_metadata.file_path"));
+            case GEOJSON -> geoJson(spark, path);
+        };
+        return withRowNumbers(spark, canonicalNames(raw), path);
+    }
+
+    private static void requireExists(SparkSession spark, String path) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.globStatus(p) == null || fs.globStatus(p).length == 0) {
+                throw new UserInputException("catalogue not found: " + path);
+            }
+        } catch (IOException e) {
+            throw new UserInputException("cannot read the catalogue " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A GeoJSON FeatureCollection: one row per feature, properties flattened, coordinates [lon, lat, depth]. */
+    private static Dataset<Row> geoJson(SparkSession spark, String path) {
+        Dataset<Row> doc = spark.read().option("multiLine", "true").option("mode", "FAILFAST").json(path)
+                .withColumn(SOURCE_FILE, col("_metadata.file_path"));
+        if (!List.of(doc.columns()).contains("features")) {
+            throw new UserInputException(path + " is not a GeoJSON FeatureCollection (no 'features')");
+        }
+        Dataset<Row> f = doc.select(functions.explode(col("features")).as("f"), col(SOURCE_FILE));
+        List<Column> cols = new ArrayList<>();
+        StructType feature = (StructType) f.schema().apply("f").dataType();
+        List<String> fields = List.of(feature.fieldNames());
+        if (fields.contains("id")) {
+            cols.add(col("f.id").cast(DataTypes.StringType).as("id"));
+        }
+        if (fields.contains("geometry")) {
+            cols.add(col("f.geometry.coordinates").getItem(0).as("longitude"));
+            cols.add(col("f.geometry.coordinates").getItem(1).as("latitude"));
+            cols.add(col("f.geometry.coordinates").getItem(2).as("depth"));
+        }
+        if (fields.contains("properties")) {
+            StructType props = (StructType) feature.apply("properties").dataType();
+            for (StructField p : props.fields()) {
+                Column c = col("f.properties.`" + p.name() + "`");
+                boolean millis = (p.name().equals("time") || p.name().equals("updated"))
+                        && p.dataType().equals(DataTypes.LongType);
+                cols.add((millis ? functions.timestamp_millis(c) : c).as(p.name()));
+            }
+        }
+        cols.add(col(SOURCE_FILE));
+        return f.select(cols.toArray(new Column[0]));
+    }
+
+    /** Renames columns to their ComCat names (case-insensitive, aliases); the first column to claim a name keeps it. */
+    private static Dataset<Row> canonicalNames(Dataset<Row> df) {
+        List<String> taken = new ArrayList<>();
+        List<Column> cols = new ArrayList<>();
+        for (String name : df.columns()) {
+            String canonical = ALIASES.get(name.toLowerCase(Locale.ROOT));
+            String target = canonical != null && !taken.contains(canonical) ? canonical : name;
+            taken.add(target);
+            cols.add(col("`" + name + "`").as(target));
+        }
+        return df.select(cols.toArray(new Column[0]));
+    }
+
+    /**
+     * Adds the record index (zipWithIndex: the scan keeps each file's records in order, and a file's splits stay
+     * in order) and the row within its file: the index minus the file's first index, plus one.
+     */
+    private static Dataset<Row> withRowNumbers(SparkSession spark, Dataset<Row> df, String path) {
+        int fileIdx = df.schema().fieldIndex(SOURCE_FILE);
+        JavaPairRDD<Row, Long> indexed = df.javaRDD().zipWithIndex();
+        Map<String, Long> first = SparkSessions.describe(spark, "Read " + path + ": first record of each file",
+                () -> indexed.mapToPair(t -> new Tuple2<>(String.valueOf(t._1().get(fileIdx)), t._2()))
+                        .reduceByKey(Math::min).collectAsMap());
+        Map<String, Long> firstIndex = new java.util.HashMap<>(first);
+        JavaRDD<Row> rows = indexed.map(t -> {
+            Row r = t._1();
+            Object[] v = new Object[r.length() + 2];
+            for (int i = 0; i < r.length(); i++) {
+                v[i] = r.get(i);
+            }
+            v[r.length()] = t._2() - firstIndex.get(String.valueOf(r.get(fileIdx))) + 1;
+            v[r.length() + 1] = t._2();
+            return RowFactory.create(v);
+        });
+        StructType schema = df.schema().add(SOURCE_ROW, DataTypes.LongType, false).add(RECORD_INDEX, DataTypes.LongType, false);
+        return spark.createDataFrame(rows, schema);
     }
 }

@@ -1,0 +1,80 @@
+package org.sparkvi.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cavi.AssignmentSummary;
+import org.sparkvi.cavi.Assignments;
+import org.sparkvi.cavi.CaviEstimator;
+import org.sparkvi.cavi.CaviModel;
+import org.sparkvi.cavi.ClusterEvents;
+import org.sparkvi.cavi.SparkCaviData;
+import org.sparkvi.cavi.SufficientStatistics;
+import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.CatalogueFormat;
+import org.sparkvi.io.CatalogueLoader;
+import org.sparkvi.io.LoadedCatalogue;
+import org.sparkvi.report.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sparkvi cavi-assign}: responsibilities of new events under a saved model (no refit). */
+@Command(name = "cavi-assign", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = "Assigns the events of a catalogue to the clusters of a saved CAVI model: responsibilities from "
+                + "its q(mu), q(lambda), q(pi); the coordinates, strength and weights as the model was fitted.")
+public final class CaviAssignCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "a cavi output folder, or its model/ folder")
+    String model;
+    @Option(names = "--input", required = true, description = "catalogue: Parquet, ComCat CSV or GeoJSON")
+    String input;
+    @Option(names = "--format", description = "input format: ${COMPLETION-CANDIDATES} (default: from the file name)")
+    CatalogueFormat format;
+    @Option(names = "--output", description = "output folder (replaced atomically)")
+    String output = "out/cavi-assign";
+    @Option(names = "--partitions", description = "partitions (0 = Spark's default parallelism)")
+    int partitions = 0;
+    @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
+    String master;
+    @Option(names = "--config", description = "properties file of option defaults (default: conf/cavi-assign.properties)")
+    String config;
+
+    @Override
+    public Integer call() {
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-assign", master);
+        run(spark, model, BundledPaths.resolve(input), format, output, partitions);
+        return 0;
+    }
+
+    public static AssignmentSummary run(SparkSession spark, String modelDir, String input, CatalogueFormat format,
+                                        String output, int partitions) {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        CaviModel m = CaviModel.load(modelDir, hadoop);
+        try (AtomicOutput out = new AtomicOutput(output, hadoop)) {
+            LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(input, format, m.coords(),
+                    m.strength(), m.weightColumn(), partitions, true));
+            List<Broadcast<?>> broadcasts = new ArrayList<>();
+            try {
+                SufficientStatistics stats = new SparkCaviData(spark, cat.blocks(), m.d())
+                        .pass(m.hyperparameters(), m.parameters(), "Responsibilities of the new events under the model");
+                ClusterEvents ev = CaviEstimator.clusterEvents(spark, cat.blocks(), m);
+                AssignmentSummary summary = AssignmentSummary.of(input, modelDir, cat.records(), cat.rejectedByReason(),
+                        stats, ev);
+                out.writeString("summary.json", Json.write(summary));
+                SparkSessions.describe(spark, "Write assignments.parquet", () -> Assignments.table(spark, cat.blocks(), m,
+                        broadcasts).write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet")));
+                SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)", () -> cat.rejectedTable(spark)
+                        .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet")));
+                out.commit();
+                System.out.printf("assigned %d events (%d rejected) to %d clusters; mean log score %.6f; outputs in %s%n",
+                        summary.nUsed(), summary.nRejected().total(), summary.k(), summary.meanLogScore(), out.target());
+                return summary;
+            } finally {
+                Assignments.release(broadcasts);
+                cat.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.sparkvi.cli;
+
+import org.apache.spark.TaskContext;
+
+/**
+ * Failure injection for the fault-tolerance tests: while the driver thread's local property
+ * {@value #PROPERTY} is "true", every task that calls {@link #maybeFail} fails on its first attempt, and Spark's
+ * retry (the second attempt) must give the same result. Off unless that property is set.
+ */
+public final class FaultInjection {
+    public static final String PROPERTY = "sparkvi.failFirstAttempt";
+
+    private FaultInjection() {
+    }
+
+    public static void maybeFail(String where) {
+        TaskContext tc = TaskContext.get();
+        if (tc != null && "true".equals(tc.getLocalProperty(PROPERTY)) && tc.attemptNumber() == 0) {
+            throw new IllegalStateException("injected failure (first attempt of task " + tc.taskAttemptId()
+                    + " in stage " + tc.stageId() + ", " + where + ")");
+        }
+    }
+}

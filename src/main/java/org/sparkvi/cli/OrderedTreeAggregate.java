@@ -1,0 +1,67 @@
+package org.sparkvi.cli;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function2;
+import scala.Tuple2;
+
+/**
+ * A tree aggregation whose merge order is fixed by partition index, so that floating-point sums are bit-identical
+ * from run to run and after task retries. (RDD.treeAggregate merges results in the order tasks finish and shuffle
+ * blocks arrive, which changes the last bits.) Each partition folds its elements; groups of {@code fanIn}
+ * consecutive partitions are merged in index order, level by level, until at most {@code fanIn} remain, which the
+ * driver merges in index order.
+ */
+public final class OrderedTreeAggregate {
+    private OrderedTreeAggregate() {
+    }
+
+    /** A serialisable source of fresh zero values. */
+    public interface Zero<U> extends Supplier<U>, Serializable {
+    }
+
+    public static <T, U extends Serializable> U aggregate(JavaRDD<T> rdd, Zero<U> zero, Function2<U, T, U> seqOp,
+                                                          Function2<U, U, U> combOp, int fanIn) {
+        JavaPairRDD<Integer, U> level = rdd.mapPartitionsWithIndex((index, it) -> {
+            U acc = zero.get();
+            while (it.hasNext()) {
+                acc = seqOp.call(acc, it.next());
+            }
+            return List.of(new Tuple2<>(index, acc)).iterator();
+        }, true).mapToPair(t -> t);
+        int n = rdd.getNumPartitions();
+        while (n > fanIn) {
+            int next = (n + fanIn - 1) / fanIn;
+            level = level.mapToPair(t -> new Tuple2<>(t._1() / fanIn, t))
+                    .groupByKey(new HashPartitioner(next))
+                    .mapToPair(g -> {
+                        List<Tuple2<Integer, U>> parts = new ArrayList<>();
+                        g._2().forEach(parts::add);
+                        return new Tuple2<>(g._1(), fold(parts, zero, combOp));
+                    });
+            n = next;
+        }
+        try {
+            return fold(new ArrayList<>(level.collect()), zero, combOp);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("merging partial results failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static <U> U fold(List<Tuple2<Integer, U>> parts, Zero<U> zero, Function2<U, U, U> combOp) throws Exception {
+        parts.sort(Comparator.comparing(Tuple2::_1));
+        U acc = zero.get();
+        for (Tuple2<Integer, U> p : parts) {
+            acc = combOp.call(acc, p._2());
+        }
+        return acc;
+    }
+}
