@@ -114,6 +114,23 @@ class SparkCaviTest {
         assertTrue(eLogPi[7] < Math.log(1e-3), "an emptied cluster has a negligible expected weight");
     }
 
+    @Test
+    void mllibKMeansParallelInitialisationAlsoRecoversTheClusters() {
+        LoadedCatalogue cat = load(4);
+        HyperparameterSpec spec = new HyperparameterSpec(TAU, null, null, null, null, null, PiPrior.FIXED, null);
+        CaviOptions o = new CaviOptions(4, 200, 1e-8, 7, 1, CaviOptions.Init.KMEANS_PARALLEL);
+        CaviResult r = fit(cat, o, spec);
+        cat.release();
+        for (int t = 0; t < 4; t++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < 4; c++) {
+                double[] m = r.model().mean(c);
+                best = Math.min(best, Math.hypot(m[0] - CENTERS[2 * t], m[1] - CENTERS[2 * t + 1]));
+            }
+            assertTrue(best < 0.1, "centre " + t + " recovered within " + best);
+        }
+    }
+
     static void assertClose(double[] a, double[] b, double rel) {
         assertEquals(a.length, b.length);
         for (int i = 0; i < a.length; i++) {

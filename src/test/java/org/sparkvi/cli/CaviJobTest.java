@@ -125,6 +125,19 @@ class CaviJobTest {
     }
 
     @Test
+    void warmStartFromYesterdaysModelConvergesAtOnce() throws Exception {
+        Path first = dir.resolve("yesterday");
+        run("cavi", "--input", catalogue, "--output", first.toString(), "--k", "3", "--restarts", "2");
+        Path second = dir.resolve("today");
+        run("cavi", "--input", catalogue, "--output", second.toString(), "--k", "3", "--init-model", first.toString());
+        JsonNode a = Json.MAPPER.readTree(Files.readString(first.resolve("summary.json")));
+        JsonNode b = Json.MAPPER.readTree(Files.readString(second.resolve("summary.json")));
+        assertTrue(b.get("init").asText().startsWith("model:"));
+        assertTrue(b.get("iterations").asInt() <= 2, "started at the optimum: " + b.get("iterations"));
+        assertEquals(a.get("elbo").asDouble(), b.get("elbo").asDouble(), 1e-6 * Math.abs(a.get("elbo").asDouble()));
+    }
+
+    @Test
     void configFileSetsDefaultsAndTheCommandLineWins() throws Exception {
         Path conf = dir.resolve("my.properties");
         Files.writeString(conf, "k = 2\nrestarts = 1\nmax-iter = 7\n");
