@@ -1,5 +1,6 @@
 package org.sparkvi.cavi;
 
+import org.sparkvi.sampling.CounterRandom;
 import java.io.Serializable;
 
 /**

@@ -1,4 +1,4 @@
-package org.sparkvi.cavi;
+package org.sparkvi.sampling;
 
 /**
  * Counter-based uniforms: the draw for (seed, stream, index) is a hash of the three, so it does not depend on
@@ -11,7 +11,7 @@ public final class CounterRandom {
     private CounterRandom() {
     }
 
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
@@ -24,5 +24,17 @@ public final class CounterRandom {
     /** A uniform on the open interval (0, 1): (53 random bits + ½) / 2⁵³. */
     public static double uniform(long seed, long stream, long index) {
         return ((bits(seed, stream, index) >>> 11) + 0.5) * 0x1.0p-53;
+    }
+
+    /** A standard normal from two counter-based uniforms of (stream, index) and (stream + 1, index), by Box–Muller. */
+    public static double normal(long seed, long stream, long index) {
+        double u1 = uniform(seed, stream, index);
+        double u2 = uniform(seed, stream + 1, index);
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** A SplittableRandom for (seed, stream, index): a whole stream of draws for one index, for samplers that need several. */
+    public static java.util.SplittableRandom generator(long seed, long stream, long index) {
+        return new java.util.SplittableRandom(bits(seed, stream, index));
     }
 }
