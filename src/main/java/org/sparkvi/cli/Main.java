@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparkvi", mixinStandardHelpOptions = true, version = "sparkvi 0.1.0",
         description = "Variational-inference batch jobs on Apache Spark.",
         subcommands = {CaviCommand.class, CaviAssignCommand.class, CaviHistoryCommand.class, ConvertCommand.class,
-                SampleCommand.class,
+                SampleCommand.class, GradientsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
