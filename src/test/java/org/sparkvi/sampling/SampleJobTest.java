@@ -1,0 +1,126 @@
+package org.sparkvi.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkvi.FailedTaskCounter;
+import org.sparkvi.TestSpark;
+import org.sparkvi.cli.FaultInjection;
+import org.sparkvi.cli.Main;
+import org.sparkvi.report.Json;
+
+/** The sample and gradients commands on Spark: partition invariance, retries, outputs, bad input. */
+class SampleJobTest {
+    @TempDir
+    Path dir;
+
+    static List<Row> rows(SparkSession spark, Law law, int partitions) {
+        return SampleJob.dataset(spark, law, 5_000, partitions, 3).orderBy("index").collectAsList();
+    }
+
+    @Test
+    void theValueAtEachIndexDoesNotDependOnThePartitioning() {
+        SparkSession spark = TestSpark.get();
+        for (Law law : List.of(new Law.Exponential(2), new Law.Categorical(new double[] {0.25, 0.75}, 0.5),
+                new Law.Normal(1, 3))) {
+            List<Row> one = rows(spark, law, 1);
+            assertEquals(one, rows(spark, law, 3), law.name() + ", 3 partitions");
+            assertEquals(one, rows(spark, law, 7), law.name() + ", 7 partitions");
+        }
+    }
+
+    @Test
+    void retriedTasksGiveTheSameSamplesAndSummary() throws Exception {
+        SparkSession spark = TestSpark.get();
+        Law law = new Law.Normal(0, 1);
+        List<Row> clean = rows(spark, law, 3);
+        SampleSummary cleanSummary = SampleJob.summarise(spark, law, 20_000, 3, 3);
+        FailedTaskCounter failures = new FailedTaskCounter();
+        spark.sparkContext().addSparkListener(failures);
+        spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, "true");
+        try {
+            assertEquals(clean, rows(spark, law, 3));
+            SampleSummary s = SampleJob.summarise(spark, law, 20_000, 3, 3);
+            assertEquals(cleanSummary.direct.mean(), s.direct.mean(), 0.0);
+            assertEquals(cleanSummary.reparameterized.variance(), s.reparameterized.variance(), 0.0);
+            assertArrayEquals(cleanSummary.directHistogram, s.directHistogram);
+        } finally {
+            spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, null);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            spark.sparkContext().removeSparkListener(failures);
+        }
+        assertTrue(failures.injectedFailures() >= 6, "injected failures: " + failures.injectedFailures());
+    }
+
+    static int run(StringWriter err, String... args) {
+        return Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void commandsWriteTheirOutputs() throws Exception {
+        TestSpark.get();
+        Path cat = dir.resolve("cat");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "sample", "categorical", "--n", "20000", "--output", cat.toString()), err.toString());
+        assertTrue(Files.exists(cat.resolve("histogram.png")));
+        assertEquals(20000, TestSpark.get().read().parquet(cat.resolve("samples.parquet").toString()).count());
+        JsonNode r = Json.MAPPER.readTree(Files.readString(cat.resolve("report.json")));
+        assertTrue(r.at("/chi2/direct/p_value").asDouble() > 1e-7);
+        Path exp = dir.resolve("exp");
+        assertEquals(0, run(err, "sample", "exponential", "--n", "20000", "--rate", "2", "--output", exp.toString()), err.toString());
+        JsonNode e = Json.MAPPER.readTree(Files.readString(exp.resolve("report.json")));
+        assertEquals(0.5, e.at("/mean/exact").asDouble(), 1e-15);
+        assertTrue(e.at("/ks/two_sample/p_value").asDouble() > 1e-7);
+        Path grad = dir.resolve("grad");
+        assertEquals(0, run(err, "gradients", "--samples", "20000", "--t", "0,1", "--dim", "2", "--output", grad.toString()),
+                err.toString());
+        JsonNode g = Json.MAPPER.readTree(Files.readString(grad.resolve("report.json")));
+        assertEquals(2, g.get("points").size());
+        assertTrue(g.at("/points/1/estimators/sticking_the_landing/total_variance").asDouble() < 1e-20);
+        assertTrue(Files.exists(grad.resolve("variance.png")));
+    }
+
+    @Test
+    void badInputGetsAClearError() {
+        TestSpark.get();
+        String out = dir.resolve("never").toString();
+        String[][] cases = {
+            {"sample", "exponential", "--rate", "0", "--output", out}, {"--rate must be a positive"},
+            {"sample", "exponential", "--rate", "-1", "--output", out}, {"--rate"},
+            {"sample", "exponential", "--rate", "NaN", "--output", out}, {"--rate"},
+            {"sample", "categorical", "--probs", "0.5,-0.1,0.6", "--output", out}, {"non-negative"},
+            {"sample", "categorical", "--probs", "0.5,NaN", "--output", out}, {"finite"},
+            {"sample", "categorical", "--probs", "0.5,0.6", "--output", out}, {"sum to 1", "not normalised"},
+            {"sample", "categorical", "--probs", "1", "--output", out}, {"at least two"},
+            {"sample", "categorical", "--probs", "a,b", "--output", out}, {"comma list of numbers"},
+            {"sample", "categorical", "--temperature", "0", "--output", out}, {"--temperature"},
+            {"sample", "normal", "--std", "0", "--output", out}, {"--std"},
+            {"sample", "normal", "--n", "0", "--output", out}, {"--n must be between 1"},
+            {"sample", "normal", "--n", "-5", "--output", out}, {"--n must be between 1"},
+            {"sample", "normal", "--n", "2000000000000", "--output", out}, {"--n must be between 1"},
+            {"sample", "normal", "--n", "99999999999999999999", "--output", out}, {"--n"},
+            {"gradients", "--t", "1.5", "--output", out}, {"--t values must lie in [0, 1]"},
+            {"gradients", "--samples", "1", "--output", out}, {"--samples"},
+        };
+        for (int i = 0; i < cases.length; i += 2) {
+            StringWriter err = new StringWriter();
+            int code = run(err, cases[i]);
+            assertEquals(2, code, String.join(" ", cases[i]) + ": " + err);
+            for (String f : cases[i + 1]) {
+                assertTrue(err.toString().contains(f), String.join(" ", cases[i]) + " should say '" + f + "': " + err);
+            }
+        }
+        assertTrue(!Files.exists(Path.of(out)), "no output from a refused run");
+    }
+}
