@@ -21,9 +21,20 @@ public final class CounterRandom {
         return mix(mix(mix(seed + GOLDEN) + stream * GOLDEN) + index * GOLDEN);
     }
 
-    /** A uniform on the open interval (0, 1): (53 random bits + ½) / 2⁵³. */
+    /**
+     * A uniform on the open interval (0, 1): (m + ½)/2⁵², m the top 52 bits. m + ½ needs 53 bits, so it is exact:
+     * u lies in [2⁻⁵³, 1 − 2⁻⁵³] and is never 0 or 1 (with 53 bits, m + ½ would round, up to 1.0 at the top).
+     */
     public static double uniform(long seed, long stream, long index) {
-        return ((bits(seed, stream, index) >>> 11) + 0.5) * 0x1.0p-53;
+        return ((bits(seed, stream, index) >>> 12) + 0.5) * 0x1.0p-52;
+    }
+
+    /**
+     * Exactly 1 − {@link #uniform} of the same key: u = (m + ½)/2⁵², so 1 − u = (m' + ½)/2⁵² with m' = 2⁵² − 1 − m
+     * (the complemented bits), formed without the rounding of a subtraction.
+     */
+    public static double uniformComplement(long seed, long stream, long index) {
+        return (((~bits(seed, stream, index)) >>> 12) + 0.5) * 0x1.0p-52;
     }
 
     /** A standard normal from two counter-based uniforms of (stream, index) and (stream + 1, index), by Box–Muller. */

@@ -57,12 +57,15 @@ public final class Draws implements Serializable {
         return law instanceof Law.Exponential ? exponential.sample() : normal.sample();
     }
 
-    /** Exponential: z = −log(1 − u)/λ (inverse CDF); Normal: z = μ + σ Φ⁻¹(u). */
+    /**
+     * Exponential: z = −log(1 − u)/λ (inverse CDF), with 1 − u formed exactly from u's bits, so the intrinsic
+     * Math.log serves where log1p(−u) would be slow; Normal: z = μ + σ Φ⁻¹(u).
+     */
     public double reparameterizedContinuous(long index) {
-        double u = CounterRandom.uniform(seed, REPARAMETERIZED, index);
         if (law instanceof Law.Exponential e) {
-            return -Math.log1p(-u) / e.rate();
+            return -Math.log(CounterRandom.uniformComplement(seed, REPARAMETERIZED, index)) / e.rate();
         }
+        double u = CounterRandom.uniform(seed, REPARAMETERIZED, index);
         if (law instanceof Law.Normal nl) {
             return nl.mean() + nl.std() * standardNormalQuantile(u);
         }

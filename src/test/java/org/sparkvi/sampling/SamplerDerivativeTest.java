@@ -1,6 +1,7 @@
 package org.sparkvi.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,17 @@ class SamplerDerivativeTest {
                 double fd = (-Math.log1p(-u) / (rate + h) + Math.log1p(-u) / (rate - h)) / (2 * h);
                 assertEquals(fd, -z / rate, 1e-7 * (1 + Math.abs(fd)), "u " + u + ", rate " + rate);
             }
+        }
+    }
+
+    @Test
+    void theComplementIsExactlyOneMinusTheUniform() {
+        for (long i = 0; i < 100_000; i++) {
+            double u = CounterRandom.uniform(3, 5, i);
+            double v = CounterRandom.uniformComplement(3, 5, i);
+            assertTrue(u > 0 && u < 1 && v > 0 && v < 1);
+            assertEquals(1.0, u + v, 0.0, "u + (1 - u) at index " + i);
+            assertEquals(new java.math.BigDecimal(1).subtract(new java.math.BigDecimal(u)), new java.math.BigDecimal(v));
         }
     }
 
