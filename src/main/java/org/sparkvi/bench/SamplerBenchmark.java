@@ -32,12 +32,12 @@ public final class SamplerBenchmark {
     }
 
     enum Kind {
-        EXPONENTIAL_DIRECT("Exponential(1), direct (commons-math)", TORCH_EXPONENTIAL),
+        EXPONENTIAL_DIRECT("Exponential(1), direct (JDK ziggurat)", TORCH_EXPONENTIAL),
         EXPONENTIAL_REPARAM("-log(1-U)/rate (reparameterised)", TORCH_EXPONENTIAL_REPARAM),
         CATEGORICAL_DIRECT("Categorical [.1,.2,.5,.2], alias table", TORCH_CATEGORICAL),
         GUMBEL_MAX("Gumbel-max, argmax(log pi + G)", TORCH_GUMBEL_MAX),
         GUMBEL_SOFTMAX("Gumbel-softmax, tau = 0.1", TORCH_GUMBEL_SOFTMAX),
-        NORMAL_DIRECT("Normal(0,1), direct (commons-math)", Double.NaN),
+        NORMAL_DIRECT("Normal(0,1), direct (JDK ziggurat)", Double.NaN),
         NORMAL_REPARAM("mu + sigma * Phi^-1(U) (reparameterised)", Double.NaN);
 
         final String label;

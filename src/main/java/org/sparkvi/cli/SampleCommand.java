@@ -45,7 +45,7 @@ public final class SampleCommand implements Runnable {
     }
 
     @Command(name = "exponential", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-            description = "Exponential(rate): direct (commons-math, Ahrens-Dieter) and by inverse CDF, z = -log(1 - u)/rate.")
+            description = "Exponential(rate): direct (the JDK's nextExponential, a modified ziggurat) and by inverse CDF, z = -log(1 - u)/rate.")
     static final class Exponential implements Callable<Integer> {
         @Option(names = "--rate", description = "rate > 0", defaultValue = "1")
         double rate;
@@ -83,7 +83,7 @@ public final class SampleCommand implements Runnable {
     }
 
     @Command(name = "normal", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-            description = "Normal(mean, std): direct (commons-math, Marsaglia's polar method) and mean + std * Phi^-1(u).")
+            description = "Normal(mean, std): direct (the JDK's nextGaussian, a modified ziggurat) and mean + std * Phi^-1(u).")
     static final class Normal implements Callable<Integer> {
         @Option(names = "--mean", description = "mean", defaultValue = "0")
         double mean;

@@ -1,8 +1,6 @@
 package org.sparkvi.sampling;
 
 import java.io.Serializable;
-import org.apache.commons.math3.distribution.ExponentialDistribution;
-import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.special.Erf;
 
 /**
@@ -18,9 +16,6 @@ public final class Draws implements Serializable {
 
     private final Law law;
     private final long seed;
-    private transient IndexedRandom rng;
-    private transient ExponentialDistribution exponential;
-    private transient NormalDistribution normal;
     private transient AliasTable alias;
     private transient double[] logits;
     private transient double[] gumbel;
@@ -35,26 +30,27 @@ public final class Draws implements Serializable {
     }
 
     private void init() {
-        if (rng != null) {
+        if (alias != null || !(law instanceof Law.Categorical)) {
             return;
         }
-        rng = new IndexedRandom();
-        if (law instanceof Law.Exponential e) {
-            exponential = new ExponentialDistribution(rng, 1 / e.rate(), ExponentialDistribution.DEFAULT_INVERSE_ABSOLUTE_ACCURACY);
-        } else if (law instanceof Law.Normal nl) {
-            normal = new NormalDistribution(rng, nl.mean(), nl.std(), NormalDistribution.DEFAULT_INVERSE_ABSOLUTE_ACCURACY);
-        } else if (law instanceof Law.Categorical c) {
+        if (law instanceof Law.Categorical c) {
             alias = new AliasTable(c.probs());
             logits = c.logits();
             gumbel = new double[c.k()];
         }
     }
 
-    /** Direct: commons-math's sampler (Exponential: Ahrens–Dieter; Normal: Marsaglia's polar method). */
+    /**
+     * Direct: the JDK's samplers (java.util.random.RandomGenerator.nextExponential and nextGaussian, McFarland's
+     * modified ziggurat, 2016) on a SplittableRandom seeded by (seed, index).
+     */
     public double directContinuous(long index) {
-        init();
-        rng.at(seed, DIRECT, index);
-        return law instanceof Law.Exponential ? exponential.sample() : normal.sample();
+        java.util.SplittableRandom r = CounterRandom.generator(seed, DIRECT, index);
+        if (law instanceof Law.Exponential e) {
+            return r.nextExponential() / e.rate();
+        }
+        Law.Normal nl = (Law.Normal) law;
+        return nl.mean() + nl.std() * r.nextGaussian();
     }
 
     /**
