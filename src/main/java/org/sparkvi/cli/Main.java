@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sparkvi", mixinStandardHelpOptions = true, version = "sparkvi 0.1.0",
         description = "Variational-inference batch jobs on Apache Spark.",
         subcommands = {CaviCommand.class, CaviAssignCommand.class, CaviHistoryCommand.class, ConvertCommand.class,
-                SampleCommand.class, GradientsCommand.class,
+                SampleCommand.class, GradientsCommand.class, VaeCommand.class, VaeSampleCommand.class,
+                FetchMnistCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

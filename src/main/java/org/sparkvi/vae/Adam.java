@@ -25,6 +25,23 @@ public final class Adam implements Serializable {
         this.v = new double[size];
     }
 
+    /** Continues from saved moments and step (a checkpoint). */
+    public static Adam restore(VaeConfig c, double[] m, double[] v, long step) {
+        Adam a = new Adam(m.length, c.learningRate(), c.beta1(), c.beta2(), c.adamEps());
+        System.arraycopy(m, 0, a.m, 0, m.length);
+        System.arraycopy(v, 0, a.v, 0, v.length);
+        a.step = step;
+        return a;
+    }
+
+    public double[] firstMoment() {
+        return m.clone();
+    }
+
+    public double[] secondMoment() {
+        return v.clone();
+    }
+
     public void update(double[] theta, double[] g) {
         step++;
         double c1 = 1 - Math.pow(beta1, step);

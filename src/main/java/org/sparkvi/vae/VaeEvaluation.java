@@ -1,0 +1,91 @@
+package org.sparkvi.vae;
+
+import org.sparkvi.sampling.CounterRandom;
+
+/**
+ * Test-set figures: the −ELBO per image with the analytic KL and one z per image, and the importance-weighted
+ * estimate of log p(x) (Burda et al. 2016): log (1/k) Σ_i p(x|z_i) p(z_i)/q(z_i|x), z_i ~ q(z|x).
+ */
+public final class VaeEvaluation {
+    static final long TEST_EPSILON = 400;
+    static final long IWAE_EPSILON = 500;
+
+    private VaeEvaluation() {
+    }
+
+    /** Pixels of test image i (always rounded: the test set is fixed). */
+    static void pixels(MnistData d, int i, VaeConfig c, double[] x, int row) {
+        VaeConfig rounded = c.binarize() == VaeConfig.Binarize.ROUND ? c : new VaeConfig(c.input(), c.hidden(), c.latent(),
+                c.epochs(), c.batchSize(), c.learningRate(), c.beta1(), c.beta2(), c.adamEps(), c.leak(), c.seed(),
+                VaeConfig.Binarize.ROUND, c.estimator());
+        TrainingData.pixels(d.images(), i * d.pixels(), d.pixels(), i, 0, rounded, x, row);
+    }
+
+    /** −ELBO per image over the first {@code n} test images. */
+    public static double testLoss(VaeConfig c, double[] params, MnistData test, int n) {
+        VaeNetwork net = new VaeNetwork(c);
+        int batch = 100;
+        double[] x = new double[batch * test.pixels()];
+        double[] eps = new double[batch * c.latent()];
+        double total = 0;
+        for (int start = 0; start < n; start += batch) {
+            int b = Math.min(batch, n - start);
+            for (int r = 0; r < b; r++) {
+                pixels(test, start + r, c, x, r);
+                for (int j = 0; j < c.latent(); j++) {
+                    eps[r * c.latent() + j] = CounterRandom.normal(c.seed(), TEST_EPSILON, (long) (start + r) * c.latent() + j);
+                }
+            }
+            total += net.loss(params, x, eps, b);
+        }
+        return total / n;
+    }
+
+    /** The mean over the first {@code n} test images of the k-sample importance-weighted estimate of log p(x). */
+    public static double iwaeLogLikelihood(VaeConfig c, double[] params, MnistData test, int n, int k) {
+        VaeNetwork net = new VaeNetwork(c);
+        int lat = c.latent();
+        int px = test.pixels();
+        double[] x = new double[px];
+        double[] xs = new double[k * px];
+        double[] z = new double[k * lat];
+        double[] logW = new double[k];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            pixels(test, i, c, x, 0);
+            net.encode(params, x, 1);
+            double[] mu = java.util.Arrays.copyOf(net.mu, lat);
+            double[] lv = java.util.Arrays.copyOf(net.logvar, lat);
+            for (int s = 0; s < k; s++) {
+                double w = 0;
+                for (int j = 0; j < lat; j++) {
+                    double e = CounterRandom.normal(c.seed(), IWAE_EPSILON, ((long) i * k + s) * lat + j);
+                    double zz = mu[j] + Math.exp(0.5 * lv[j]) * e;
+                    z[s * lat + j] = zz;
+                    w += -0.5 * zz * zz + 0.5 * lv[j] + 0.5 * e * e; // log p(z) − log q(z|x); the 2π terms cancel
+                }
+                logW[s] = w;
+                System.arraycopy(x, 0, xs, s * px, px);
+            }
+            net.decode(params, z, k);
+            for (int s = 0; s < k; s++) {
+                double bce = 0;
+                for (int j = 0; j < px; j++) {
+                    double l = net.logits[s * px + j];
+                    bce += Math.max(l, 0) + Math.log(1 + Math.exp(-Math.abs(l))) - xs[s * px + j] * l;
+                }
+                logW[s] -= bce;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : logW) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (double v : logW) {
+                sum += Math.exp(v - max);
+            }
+            total += max + Math.log(sum / k);
+        }
+        return total / n;
+    }
+}
