@@ -1,0 +1,92 @@
+package org.sparkvi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkvi.TestSpark;
+import org.sparkvi.report.Json;
+import org.sparkvi.vae.VaeModel;
+
+/**
+ * The three jobs on a real standalone cluster (a master and two workers on 127.0.0.1, separate JVMs), submitted
+ * through SparkSubmit, each equal to the same job run in local mode: bit for bit, since the partitions and the merge
+ * order are the same. Every process is stopped by its id, even when the test fails.
+ */
+class StandaloneClusterTest {
+    @TempDir
+    Path dir;
+
+    static void local(String... args) {
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args), err.toString());
+    }
+
+    @Test
+    void jobsOnAClusterEqualLocalMode() throws Exception {
+        SparkSession spark = TestSpark.get();
+        StandaloneCluster cluster = new StandaloneCluster(dir, 2, 1, "1536m");
+        try {
+            // CAVI on the bundled catalogue
+            String[] cavi = {"cavi", "--k", "6", "--restarts", "2", "--partitions", "4"};
+            Path clusterCavi = dir.resolve("cluster-cavi");
+            assertEquals(0, cluster.submit(dir.resolve("submit-cavi.log"), concat(cavi, "--input",
+                    Path.of("data/earthquakes.parquet").toAbsolutePath().toString(), "--output", clusterCavi.toString())),
+                    "see " + dir.resolve("submit-cavi.log"));
+            Path localCavi = dir.resolve("local-cavi");
+            local(concat(cavi, "--input", "data/earthquakes.parquet", "--output", localCavi.toString()));
+            JsonNode a = Json.MAPPER.readTree(Files.readString(clusterCavi.resolve("summary.json")));
+            JsonNode b = Json.MAPPER.readTree(Files.readString(localCavi.resolve("summary.json")));
+            assertEquals(b.get("elbo").asDouble(), a.get("elbo").asDouble(), 0.0, "CAVI ELBO, cluster vs local");
+            assertEquals(b.get("elbo_trace"), a.get("elbo_trace"));
+            assertEquals(b.get("clusters"), a.get("clusters"));
+            assertEquals(1707, a.get("n_used").asLong());
+
+            // one VAE epoch on part of the bundled sample, data-parallel over 2 partitions
+            String[] vae = {"vae", "--epochs", "1", "--hidden", "32", "--latent", "8", "--partitions", "2", "--iwae-images",
+                "10", "--iwae-k", "5", "--test-images", "100"};
+            Path clusterVae = dir.resolve("cluster-vae");
+            assertEquals(0, cluster.submit(dir.resolve("submit-vae.log"), concat(vae, "--data",
+                    Path.of("data/mnist-sample").toAbsolutePath().toString(), "--output", clusterVae.toString())),
+                    "see " + dir.resolve("submit-vae.log"));
+            Path localVae = dir.resolve("local-vae");
+            local(concat(vae, "--data", "data/mnist-sample", "--output", localVae.toString()));
+            assertArrayEquals(VaeModel.load(localVae.toString(), new Configuration()).params(),
+                    VaeModel.load(clusterVae.toString(), new Configuration()).params(), 0.0, "VAE parameters, cluster vs local");
+
+            // a sampler
+            String[] sample = {"sample", "categorical", "--n", "200000", "--partitions", "3"};
+            Path clusterSample = dir.resolve("cluster-sample");
+            assertEquals(0, cluster.submit(dir.resolve("submit-sample.log"), concat(sample, "--output", clusterSample.toString())),
+                    "see " + dir.resolve("submit-sample.log"));
+            Path localSample = dir.resolve("local-sample");
+            local(concat(sample, "--output", localSample.toString()));
+            List<Row> x = spark.read().parquet(clusterSample.resolve("samples.parquet").toString()).orderBy("index").collectAsList();
+            List<Row> y = spark.read().parquet(localSample.resolve("samples.parquet").toString()).orderBy("index").collectAsList();
+            assertEquals(200_000, x.size());
+            assertEquals(y, x, "samples, cluster vs local");
+            assertEquals(Json.MAPPER.readTree(Files.readString(localSample.resolve("report.json"))).get("chi2"),
+                    Json.MAPPER.readTree(Files.readString(clusterSample.resolve("report.json"))).get("chi2"));
+        } finally {
+            cluster.close();
+        }
+        assertTrue(cluster.allStopped(), "every process the test started is stopped");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
