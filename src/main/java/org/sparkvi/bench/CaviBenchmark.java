@@ -105,7 +105,7 @@ public final class CaviBenchmark {
         };
         VariationalParameters q0 = VariationalParameters.initial(h, data.seedCenters(o, 0), m.totalWeight(), m.meanStrength());
         CaviAlgorithm.fit(data, h, q0, o, 0, timer);
-        double cavi = median(seconds);
+        double cavi = Medians.of(seconds);
 
         // MLlib GaussianMixture on the same cached events, as a cached DataFrame of vectors
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType());
@@ -124,7 +124,7 @@ public final class CaviBenchmark {
             double more = timeGmm(df, k, 1 + gmmIterations, r);
             gmm.add(Math.max(0, more - base) / gmmIterations);
         }
-        double g = median(gmm);
+        double g = Medians.of(gmm);
         df.unpersist();
         blocks.unpersist();
         System.out.printf(Locale.ROOT, "%12d %14.4f %14.4f %14.1f %10.1f %16.3g %14.3g%n", n, cavi, g, g / cavi,
@@ -137,8 +137,4 @@ public final class CaviBenchmark {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    static double median(List<Double> v) {
-        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
-    }
 }

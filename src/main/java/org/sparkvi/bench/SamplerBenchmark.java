@@ -76,7 +76,7 @@ public final class SamplerBenchmark {
             for (int r = 0; r < repeats; r++) {
                 rates[r] = inMemory(spark, k, n, p) / 1e6;
             }
-            double m = median(rates);
+            double m = Medians.of(rates);
             System.out.printf(Locale.ROOT, "%-44s %12.1f %12s %10s%n", k.label, m,
                     Double.isNaN(k.torch) ? "-" : String.format(Locale.ROOT, "%.1f", k.torch),
                     Double.isNaN(k.torch) ? "-" : String.format(Locale.ROOT, "%.2fx", m / k.torch));
@@ -94,7 +94,7 @@ public final class SamplerBenchmark {
                         () -> SampleJob.dataset(spark, law, rows, p, seed).write().mode(SaveMode.Overwrite).parquet(dir));
                 rates[r] = rows / ((System.nanoTime() - t0) / 1e9) / 1e6;
             }
-            double m = median(rates);
+            double m = Medians.of(rates);
             System.out.printf(Locale.ROOT, "%-44s %12.2f %12.2f%n", law.name() + (law instanceof Law.Categorical
                     ? " (+ relaxed vector)" : ""), m, 2 * m);
         }
@@ -147,9 +147,4 @@ public final class SamplerBenchmark {
         return sum;
     }
 
-    static double median(double[] v) {
-        double[] a = v.clone();
-        Arrays.sort(a);
-        return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
-    }
 }

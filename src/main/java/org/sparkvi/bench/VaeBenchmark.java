@@ -65,12 +65,22 @@ public final class VaeBenchmark {
                 + "ceiling %.0f images/s per core, %.0f on %d cores%n", flops / 1e9, rate / 1e9, ceiling,
                 ceiling * spark.sparkContext().defaultParallelism(), spark.sparkContext().defaultParallelism());
         System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s%n", "training", "images/s", "vs PyTorch", "of ceiling");
-        report("single process (no Spark)", median(run(c, train, test, 0, spark, repeats)), ceiling);
+        report("single process (no Spark)", Medians.of(run(c, train, test, 0, spark, repeats)), ceiling);
         for (int p : new int[] {1, 2}) {
-            report("Spark data-parallel, " + p + " partition" + (p > 1 ? "s" : ""), median(run(c, train, test, p, spark, repeats)),
+            report("Spark data-parallel, " + p + " partition" + (p > 1 ? "s" : ""), Medians.of(run(c, train, test, p, spark, repeats)),
                     ceiling * Math.min(p, spark.sparkContext().defaultParallelism()));
         }
+        System.out.printf(Locale.ROOT, "%nper step, data-parallel (mean ms over the last run's steps)%n%-14s %9s %9s %10s %15s %7s%n",
+                "partitions", "total", "compute", "broadcast", "sched+transfer", "merge");
+        for (int p : new int[] {1, 2}) {
+            SparkGradientSource.StepTiming t = LAST_TIMING[p];
+            System.out.printf(Locale.ROOT, "%-14d %9.1f %9.1f %10.1f %15.1f %7.1f%n", p, 1e3 * t.total / t.steps,
+                    1e3 * t.compute / t.steps, 1e3 * t.broadcast / t.steps, 1e3 * t.synchronisation() / t.steps,
+                    1e3 * t.merge / t.steps);
+        }
     }
+
+    private static final SparkGradientSource.StepTiming[] LAST_TIMING = new SparkGradientSource.StepTiming[3];
 
     static void report(String what, double rate, double ceiling) {
         System.out.printf(Locale.ROOT, "%-34s %12.0f %13.2fx %13.0f%%%n", what, rate, rate / TORCH_IMAGES_PER_SECOND,
@@ -84,6 +94,9 @@ public final class VaeBenchmark {
                     : new SparkGradientSource(spark, c, train, partitions)) {
                 TrainingState s = VaeTrainer.train(c, train, test, 100, src, null, VaeListener.NONE, null);
                 rates[r] = s.metrics().get(s.metrics().size() - 1).imagesPerSecond();
+                if (src instanceof SparkGradientSource sg) {
+                    LAST_TIMING[partitions] = sg.timing();
+                }
             }
         }
         return rates;
@@ -138,12 +151,7 @@ public final class VaeBenchmark {
                 times[r - 5] = (System.nanoTime() - t0) / 1e9;
             }
         }
-        return stepGemmFlops(c) / median(times);
+        return stepGemmFlops(c) / Medians.of(times);
     }
 
-    static double median(double[] v) {
-        double[] a = v.clone();
-        Arrays.sort(a);
-        return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
-    }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkvi.io.Rows;
 
 /** Each event's cluster under a model: id, catalogue index, most likely cluster, its probability, all responsibilities. */
 public final class Assignments {
@@ -36,7 +37,7 @@ public final class Assignments {
             for (int n = 0; n < b.size; n++) {
                 double[] r = kern.responsibilities(b, n);
                 int c = ClusterEvents.argmax(r);
-                out.add(RowFactory.create(b.idOf(n), b.index[n], c, r[c], boxed(r)));
+                out.add(RowFactory.create(b.idOf(n), b.index[n], c, r[c], Rows.boxed(r)));
             }
             return out.iterator();
         });
@@ -48,11 +49,4 @@ public final class Assignments {
         broadcasts.clear();
     }
 
-    private static Double[] boxed(double[] r) {
-        Double[] out = new Double[r.length];
-        for (int i = 0; i < r.length; i++) {
-            out[i] = r[i];
-        }
-        return out;
-    }
 }

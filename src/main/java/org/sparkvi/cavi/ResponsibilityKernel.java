@@ -43,10 +43,8 @@ public final class ResponsibilityKernel implements Serializable {
         return k;
     }
 
-    /**
-     * Fills {@code logR[0..K)} with log r_nk for event n of the block and returns logsumexp_k log ρ̃_nk.
-     */
-    public double logResponsibilities(EventBlock b, int n, double[] logR) {
+    /** Fills l[0..K) with c_k − (τ/2)‖x_n − m_k‖² + S_n e_k for event n (log ρ̃_nk without base_n); returns their maximum. */
+    double logJoint(EventBlock b, int n, double[] l) {
         double s = b.strength[n];
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
@@ -56,12 +54,18 @@ public final class ResponsibilityKernel implements Serializable {
                 double diff = b.x[j * b.size + n] - mean[mo + j];
                 dist += diff * diff;
             }
-            double l = constant[c] - halfTau * dist + s * logLambda[c];
-            logR[c] = l;
-            if (l > max) {
-                max = l;
-            }
+            double lc = constant[c] - halfTau * dist + s * logLambda[c];
+            l[c] = lc;
+            max = Math.max(max, lc);
         }
+        return max;
+    }
+
+    /**
+     * Fills {@code logR[0..K)} with log r_nk for event n of the block and returns logsumexp_k log ρ̃_nk.
+     */
+    public double logResponsibilities(EventBlock b, int n, double[] logR) {
+        double max = logJoint(b, n, logR);
         double sum = 0;
         for (int c = 0; c < k; c++) {
             sum += Math.exp(logR[c] - max);

@@ -46,26 +46,11 @@ public final class SufficientStatistics implements Serializable {
     SufficientStatistics addScalar(EventBlock b, ResponsibilityKernel kernel, int from, int to) {
         double[] l = new double[k];
         double[] e = new double[k];
-        double[] mean = kernel.mean;
-        double[] constant = kernel.constant;
-        double[] logLambda = kernel.logLambda;
-        double halfTau = kernel.halfTau;
         double[] x = b.x;
         int size = b.size;
         for (int n = from; n < to; n++) {
             double s = b.strength[n];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) {
-                double dist = 0;
-                int mo = c * d;
-                for (int j = 0; j < d; j++) {
-                    double diff = x[j * size + n] - mean[mo + j];
-                    dist += diff * diff;
-                }
-                double lc = constant[c] - halfTau * dist + s * logLambda[c];
-                l[c] = lc;
-                max = Math.max(max, lc);
-            }
+            double max = kernel.logJoint(b, n, l);
             double sum = 0;
             for (int c = 0; c < k; c++) {
                 double ec = Math.exp(l[c] - max);

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkvi.io.Rows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkvi.cavi.Assignments;
@@ -129,19 +130,12 @@ public final class CaviJob {
     static Dataset<Row> clustersTable(SparkSession spark, CaviSummary s) {
         List<Row> rows = new ArrayList<>();
         for (CaviSummary.Cluster c : s.clusters()) {
-            rows.add(RowFactory.create(c.k(), c.weight(), c.expectedCount(), boxed(c.mean()), c.latitude(), c.longitude(),
+            rows.add(RowFactory.create(c.k(), c.weight(), c.expectedCount(), Rows.boxed(c.mean()), c.latitude(), c.longitude(),
                     c.distanceKm(), c.rhoStar(), c.meanSd(), c.meanSdKm(), c.lambdaShape(), c.lambdaRate(),
-                    c.lambdaMean(), boxed(c.lambdaCi95()), c.piMean(), c.nEvents(), c.timeStart(), c.timeEnd(),
+                    c.lambdaMean(), Rows.boxed(c.lambdaCi95()), c.piMean(), c.nEvents(), c.timeStart(), c.timeEnd(),
                     c.largestEventId(), c.largestEventTime(), c.largestEventMag()));
         }
         return spark.createDataFrame(rows, CLUSTERS_SCHEMA);
     }
 
-    private static Double[] boxed(double[] v) {
-        Double[] out = new Double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
 }

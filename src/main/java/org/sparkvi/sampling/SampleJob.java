@@ -18,6 +18,7 @@ import org.sparkvi.cli.FaultInjection;
 import org.sparkvi.cli.OrderedTreeAggregate;
 import org.sparkvi.cli.SparkSessions;
 import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.Rows;
 import org.sparkvi.report.HistogramPlot;
 import org.sparkvi.report.Json;
 
@@ -62,11 +63,7 @@ public final class SampleJob {
                     if (k > 0) {
                         double[] y = new double[k];
                         int hard = draws.gumbelCategory(i, temperature, y);
-                        Double[] boxed = new Double[k];
-                        for (int j = 0; j < k; j++) {
-                            boxed[j] = y[j];
-                        }
-                        return RowFactory.create(i, draws.directCategory(i), hard, boxed);
+                        return RowFactory.create(i, draws.directCategory(i), hard, Rows.boxed(y));
                     }
                     return RowFactory.create(i, draws.directContinuous(i), draws.reparameterizedContinuous(i));
                 }

@@ -24,6 +24,25 @@ public final class SparkGradientSource implements GradientSource {
     private final VaeConfig config;
     private final int size;
     private long steps;
+    private final StepTiming timing = new StepTiming();
+
+    /** Where a step's time goes, summed over steps (seconds). */
+    public static final class StepTiming {
+        public long steps;
+        public double total;
+        public double compute;
+        public double broadcast;
+        public double merge;
+
+        /** Scheduling, task launch, deserialising the parameters and shipping the gradients back. */
+        public double synchronisation() {
+            return total - compute - broadcast - merge;
+        }
+    }
+
+    public StepTiming timing() {
+        return timing;
+    }
 
     /** Shard {@code partition} of {@code partitions}: images partition, partition + P, …, their pixels in that order. */
     record Shard(int partition, int partitions, byte[] pixels, int pixelCount) implements Serializable {
@@ -33,6 +52,8 @@ public final class SparkGradientSource implements GradientSource {
     static final class StepResult implements Serializable {
         private static final long serialVersionUID = 1L;
         double loss;
+        /** The slowest shard's computing time this step (ns): what the step would cost with free synchronisation. */
+        long computeNanos;
         final double[] grad;
 
         StepResult(int size) {
@@ -41,6 +62,7 @@ public final class SparkGradientSource implements GradientSource {
 
         StepResult merge(StepResult o) {
             loss += o.loss;
+            computeNanos = Math.max(computeNanos, o.computeNanos);
             for (int i = 0; i < grad.length; i++) {
                 grad[i] += o.grad[i];
             }
@@ -70,8 +92,10 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public double lossAndGradient(double[] params, int epoch, int[] batch, double[] grad) {
+        long t0 = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<double[]> theta = jsc.broadcast(params);
+        long t1 = System.nanoTime();
         VaeConfig c = config;
         int n = size;
         steps++;
@@ -82,7 +106,13 @@ public final class SparkGradientSource implements GradientSource {
                         FaultInjection.maybeFail("VAE step");
                         return shardGradient(c, shard, theta.value(), epoch, batch, acc);
                     }, StepResult::merge, 64));
+            long t2 = System.nanoTime();
             System.arraycopy(r.grad, 0, grad, 0, n);
+            timing.steps++;
+            timing.broadcast += (t1 - t0) / 1e9;
+            timing.compute += r.computeNanos / 1e9;
+            timing.merge += (System.nanoTime() - t2) / 1e9;
+            timing.total += (System.nanoTime() - t0) / 1e9;
             return r.loss;
         } finally {
             theta.destroy();
@@ -102,6 +132,7 @@ public final class SparkGradientSource implements GradientSource {
         if (rows.isEmpty()) {
             return acc;
         }
+        long start = System.nanoTime();
         int b = rows.size();
         int px = shard.pixelCount();
         double[] x = new double[b * px];
@@ -118,6 +149,7 @@ public final class SparkGradientSource implements GradientSource {
             NETWORK.set(net);
         }
         acc.loss += net.lossAndGradient(params, x, eps, b, acc.grad);
+        acc.computeNanos = Math.max(acc.computeNanos, System.nanoTime() - start);
         return acc;
     }
 
