@@ -15,7 +15,9 @@ public final class FaultInjection {
 
     public static void maybeFail(String where) {
         TaskContext tc = TaskContext.get();
-        if (tc != null && "true".equals(tc.getLocalProperty(PROPERTY)) && tc.attemptNumber() == 0) {
+        // a barrier stage is relaunched whole, as a new stage attempt whose tasks start again at attempt 0
+        if (tc != null && "true".equals(tc.getLocalProperty(PROPERTY)) && tc.attemptNumber() == 0
+                && tc.stageAttemptNumber() == 0) {
             throw new IllegalStateException("injected failure (first attempt of task " + tc.taskAttemptId()
                     + " in stage " + tc.stageId() + ", " + where + ")");
         }

@@ -34,6 +34,9 @@ public final class VaeCommand implements Callable<Integer> {
     long seed = 0;
     @Option(names = "--partitions", description = "data-parallel width (0 = Spark's default parallelism)")
     int partitions = 0;
+    @Option(names = "--engine", description = "auto (barrier where it can run, else steps), barrier (one Spark stage per "
+            + "epoch, gradients exchanged in memory: local mode, a core per partition) or steps (one Spark job per step)")
+    String engine = "auto";
     @Option(names = "--single-process", description = "train in this process, without Spark (the reference data-parallel training must equal)")
     boolean singleProcess;
     @Option(names = "--resume", description = "continue from the latest checkpoint in this folder")
@@ -63,7 +66,7 @@ public final class VaeCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSessions.getOrCreate("sparkvi vae", master);
         int p = singleProcess ? 0 : partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        VaeJob.run(spark, new VaeJob.Run(Path.of(BundledPaths.resolve(data)), output, c, p, resume,
+        VaeJob.run(spark, new VaeJob.Run(Path.of(BundledPaths.resolve(data)), output, c, p, engine, resume,
                 checkpointDir != null ? checkpointDir : output + "-checkpoints", testImages, iwaeK, iwaeImages, progressEvery));
         return 0;
     }

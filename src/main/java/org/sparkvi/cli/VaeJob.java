@@ -10,7 +10,8 @@ import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.report.Json;
 import org.sparkvi.report.VaePictures;
 import org.sparkvi.vae.EpochMetrics;
-import org.sparkvi.vae.GradientSource;
+import org.sparkvi.vae.BarrierEpochEngine;
+import org.sparkvi.vae.EpochEngine;
 import org.sparkvi.vae.LocalGradientSource;
 import org.sparkvi.vae.MnistData;
 import org.sparkvi.vae.SparkGradientSource;
@@ -31,8 +32,29 @@ public final class VaeJob {
     }
 
     /** Everything a run needs; partitions 0 = train in this process (the single-process reference). */
-    public record Run(Path data, String output, VaeConfig config, int partitions, String resume, String checkpoints,
-                      int testImages, int iwaeK, int iwaeImages, int progressEvery) {
+    public record Run(Path data, String output, VaeConfig config, int partitions, String engine, String resume,
+                      String checkpoints, int testImages, int iwaeK, int iwaeImages, int progressEvery) {
+    }
+
+    /** The epoch engine: single-process; barrier (in-memory exchange) where it can run, else one Spark job per step. */
+    static EpochEngine engine(SparkSession spark, Run r, MnistData train) {
+        if (r.partitions() == 0) {
+            return EpochEngine.stepwise(new LocalGradientSource(r.config(), train));
+        }
+        boolean barrier = switch (r.engine()) {
+            case "barrier" -> true;
+            case "steps" -> false;
+            case "auto" -> BarrierEpochEngine.available(spark, r.partitions());
+            default -> throw new UserInputException("--engine must be auto, barrier or steps, got '" + r.engine() + "'");
+        };
+        if (barrier) {
+            try {
+                return new BarrierEpochEngine(spark, train, r.partitions());
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--engine barrier: " + e.getMessage());
+            }
+        }
+        return EpochEngine.stepwise(new SparkGradientSource(spark, r.config(), train, r.partitions()));
     }
 
     public static VaeReport run(SparkSession spark, Run r) {
@@ -53,9 +75,10 @@ public final class VaeJob {
                 r.partitions() == 0 ? "in this process" : r.partitions() + " partitions", VaeNetwork.blasName());
         int testImages = Math.min(r.testImages(), test.count());
         TrainingState state;
-        try (GradientSource source = r.partitions() == 0 ? new LocalGradientSource(c, train)
-                : new SparkGradientSource(spark, c, train, r.partitions())) {
-            state = VaeTrainer.train(c, train, test, testImages, source, resume, listener(r.progressEvery()),
+        try (EpochEngine engine = engine(spark, r, train)) {
+            LOG.info("engine: {}", r.partitions() == 0 ? "single process" : engine instanceof BarrierEpochEngine
+                    ? "barrier tasks exchanging gradients in memory" : "one Spark job per step");
+            state = VaeTrainer.train(c, train, test, testImages, engine, resume, listener(r.progressEvery()),
                     s -> s.save(r.checkpoints(), hadoop));
         }
         VaeModel model = new VaeModel(c, state.params());

@@ -34,6 +34,26 @@ public final class Adam implements Serializable {
         return a;
     }
 
+    /** {@link #apply} on other arrays of parameters and moments (this optimiser's hyperparameters; its own state untouched). */
+    public void applyTo(double[] theta, double[] mm, double[] vv, double[] g, int from, int to, long t) {
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / c1;
+        for (int i = from; i < to; i++) {
+            double gi = g[i];
+            mm[i] = beta1 * mm[i] + (1 - beta1) * gi;
+            vv[i] = beta2 * vv[i] + (1 - beta2) * gi * gi;
+            theta[i] -= stepSize * mm[i] / (Math.sqrt(vv[i]) / c2 + eps);
+        }
+    }
+
+    /** Continues after {@code steps} steps applied slice by slice elsewhere (the moments copied in). */
+    public void advance(double[] newM, double[] newV, long steps) {
+        System.arraycopy(newM, 0, m, 0, m.length);
+        System.arraycopy(newV, 0, v, 0, v.length);
+        step += steps;
+    }
+
     public double[] firstMoment() {
         return m.clone();
     }
@@ -44,15 +64,12 @@ public final class Adam implements Serializable {
 
     public void update(double[] theta, double[] g) {
         step++;
-        double c1 = 1 - Math.pow(beta1, step);
-        double c2 = Math.sqrt(1 - Math.pow(beta2, step));
-        double stepSize = lr / c1;
-        for (int i = 0; i < theta.length; i++) {
-            double gi = g[i];
-            m[i] = beta1 * m[i] + (1 - beta1) * gi;
-            v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-            theta[i] -= stepSize * m[i] / (Math.sqrt(v[i]) / c2 + eps);
-        }
+        apply(theta, g, 0, theta.length, step);
+    }
+
+    /** The update of step t on entries [from, to): what {@link #update} does, for one slice (step not advanced). */
+    public void apply(double[] theta, double[] g, int from, int to, long t) {
+        applyTo(theta, m, v, g, from, to, t);
     }
 
     public long step() {

@@ -74,6 +74,11 @@ public final class SparkGradientSource implements GradientSource {
         this.spark = spark;
         this.config = config;
         this.size = new VaeLayout(config).size();
+        this.shards = cacheShards(spark, data, partitions);
+    }
+
+    /** The training images cached as P shards, image i in shard i mod P. */
+    static JavaRDD<Shard> cacheShards(SparkSession spark, MnistData data, int partitions) {
         List<Shard> list = new ArrayList<>();
         int px = data.pixels();
         for (int p = 0; p < partitions; p++) {
@@ -84,10 +89,11 @@ public final class SparkGradientSource implements GradientSource {
             }
             list.add(new Shard(p, partitions, pixels, px));
         }
-        this.shards = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, partitions)
+        JavaRDD<Shard> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, partitions)
                 .persist(StorageLevel.MEMORY_ONLY());
         SparkSessions.describe(spark, "VAE: cache " + data.count() + " training images as " + partitions + " shards",
-                shards::count);
+                rdd::count);
+        return rdd;
     }
 
     @Override
@@ -121,8 +127,15 @@ public final class SparkGradientSource implements GradientSource {
 
     private static final ThreadLocal<VaeNetwork> NETWORK = new ThreadLocal<>();
 
-    /** The batch's images that this shard holds, in batch order, as one sub-batch. */
     static StepResult shardGradient(VaeConfig c, Shard shard, double[] params, int epoch, int[] batch, StepResult acc) {
+        long start = System.nanoTime();
+        acc.loss += shardLossAndGradient(c, shard, params, epoch, batch, acc.grad);
+        acc.computeNanos = Math.max(acc.computeNanos, System.nanoTime() - start);
+        return acc;
+    }
+
+    /** The loss of the batch's images that this shard holds (in batch order, one sub-batch); their gradient added to grad. */
+    static double shardLossAndGradient(VaeConfig c, Shard shard, double[] params, int epoch, int[] batch, double[] grad) {
         List<Integer> rows = new ArrayList<>();
         for (int i : batch) {
             if (i % shard.partitions() == shard.partition()) {
@@ -130,9 +143,8 @@ public final class SparkGradientSource implements GradientSource {
             }
         }
         if (rows.isEmpty()) {
-            return acc;
+            return 0;
         }
-        long start = System.nanoTime();
         int b = rows.size();
         int px = shard.pixelCount();
         double[] x = new double[b * px];
@@ -148,9 +160,7 @@ public final class SparkGradientSource implements GradientSource {
             net = new VaeNetwork(c);
             NETWORK.set(net);
         }
-        acc.loss += net.lossAndGradient(params, x, eps, b, acc.grad);
-        acc.computeNanos = Math.max(acc.computeNanos, System.nanoTime() - start);
-        return acc;
+        return net.lossAndGradient(params, x, eps, b, grad);
     }
 
     @Override

@@ -17,6 +17,11 @@ public final class VaeTrainer {
     /** Trains from scratch (resume null) or from a checkpoint, to config.epochs(). */
     public static TrainingState train(VaeConfig c, MnistData train, MnistData test, int testImages, GradientSource source,
                                       TrainingState resume, VaeListener listener, Consumer<TrainingState> checkpoint) {
+        return train(c, train, test, testImages, EpochEngine.stepwise(source), resume, listener, checkpoint);
+    }
+
+    public static TrainingState train(VaeConfig c, MnistData train, MnistData test, int testImages, EpochEngine engine,
+                                      TrainingState resume, VaeListener listener, Consumer<TrainingState> checkpoint) {
         VaeLayout layout = new VaeLayout(c);
         double[] params;
         Adam adam;
@@ -33,26 +38,19 @@ public final class VaeTrainer {
             metrics = new ArrayList<>(resume.metrics());
             start = resume.epochsDone();
         }
-        double[] grad = new double[layout.size()];
         int n = train.count();
         int steps = (n + c.batchSize() - 1) / c.batchSize();
         TrainingState state = resume;
         for (int epoch = start; epoch < c.epochs(); epoch++) {
             long t0 = System.nanoTime();
             int[] order = TrainingData.permutation(c.seed(), epoch, n);
-            double lossSum = 0;
-            for (int s = 0; s < steps; s++) {
-                int from = s * c.batchSize();
-                int[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + c.batchSize()));
-                java.util.Arrays.fill(grad, 0);
-                double loss = source.lossAndGradient(params, epoch, batch, grad);
-                adam.update(params, grad);
-                lossSum += loss;
+            int e = epoch;
+            double lossSum = engine.epoch(c, params, adam, epoch, order, (s, done, loss, size) -> {
                 double elapsed = (System.nanoTime() - t0) / 1e9;
-                double rate = (double) Math.min(n, from + c.batchSize()) / elapsed;
-                double eta = ((double) (c.epochs() - epoch) * n - Math.min(n, from + c.batchSize())) / rate;
-                listener.step(epoch, c.epochs(), s + 1, steps, loss / batch.length, rate, eta);
-            }
+                double rate = done / elapsed;
+                double eta = ((double) (c.epochs() - e) * n - done) / rate;
+                listener.step(e, c.epochs(), s, steps, loss / size, rate, eta);
+            });
             double seconds = (System.nanoTime() - t0) / 1e9;
             double testLoss = VaeEvaluation.testLoss(c, params, test, Math.min(testImages, test.count()));
             EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / n, testLoss, seconds, n / seconds);

@@ -64,6 +64,46 @@ class VaeTrainingTest {
     }
 
     @Test
+    void barrierEngineEqualsTheStepwiseEngineBitForBit() {
+        SparkSession spark = TestSpark.get();
+        TrainingState stepwise;
+        try (SparkGradientSource src = new SparkGradientSource(spark, CONFIG, train, 2)) {
+            stepwise = VaeTrainer.train(CONFIG, train, test, 100, src, null, VaeListener.NONE, null);
+        }
+        TrainingState barrier;
+        try (BarrierEpochEngine engine = new BarrierEpochEngine(spark, train, 2)) {
+            barrier = VaeTrainer.train(CONFIG, train, test, 100, engine, null, VaeListener.NONE, null);
+        }
+        assertArrayEquals(stepwise.params(), barrier.params(), 0.0);
+        assertArrayEquals(stepwise.adamM(), barrier.adamM(), 0.0);
+        assertEquals(stepwise.adamStep(), barrier.adamStep());
+        assertEquals(stepwise.metrics().get(1).trainLoss(), barrier.metrics().get(1).trainLoss(), 0.0);
+    }
+
+    @Test
+    void aFailedBarrierStageIsRelaunchedFromTheEpochsStart() throws Exception {
+        SparkSession spark = TestSpark.get();
+        VaeConfig c = CONFIG.withEpochs(1);
+        TrainingState clean;
+        try (BarrierEpochEngine engine = new BarrierEpochEngine(spark, train, 2)) {
+            clean = VaeTrainer.train(c, train, test, 50, engine, null, VaeListener.NONE, null);
+        }
+        FailedTaskCounter failures = new FailedTaskCounter();
+        spark.sparkContext().addSparkListener(failures);
+        spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, "true");
+        TrainingState retried;
+        try (BarrierEpochEngine engine = new BarrierEpochEngine(spark, train, 2)) {
+            retried = VaeTrainer.train(c, train, test, 50, engine, null, VaeListener.NONE, null);
+        } finally {
+            spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, null);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            spark.sparkContext().removeSparkListener(failures);
+        }
+        assertTrue(failures.injectedFailures() >= 1, "injected failures: " + failures.injectedFailures());
+        assertArrayEquals(clean.params(), retried.params(), 0.0);
+    }
+
+    @Test
     void retriedTasksGiveBitIdenticalSteps() throws Exception {
         SparkSession spark = TestSpark.get();
         VaeConfig c = CONFIG.withEpochs(1);

@@ -1,0 +1,183 @@
+package org.sparkvi.vae;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cli.FaultInjection;
+import org.sparkvi.cli.SparkSessions;
+
+/**
+ * A whole epoch in one Spark barrier stage: P long-lived tasks, one per shard, step together. Each step every task
+ * computes its shard's share of the global minibatch's gradient, all meet at a barrier, each sums one slice of the
+ * gradient over the shards in shard order (the order {@link org.sparkvi.cli.OrderedTreeAggregate} uses, so the result
+ * is bit-identical to {@link SparkGradientSource}) and applies Adam to that slice of the shared parameters, and all
+ * meet again before the next step. The exchange goes through memory: it needs every task in the driver's JVM (local
+ * mode; checked), and as many free cores as shards (barrier stages launch all their tasks at once). A failed task
+ * fails the stage; Spark relaunches all its tasks as a new stage attempt, which starts again from the epoch's
+ * starting state with an exchange of its own (the old attempt's tasks may still be unwinding into theirs).
+ */
+public final class BarrierEpochEngine implements EpochEngine {
+    private static final Map<String, Epoch> EPOCHS = new ConcurrentHashMap<>();
+
+    private final SparkSession spark;
+    private final JavaRDD<SparkGradientSource.Shard> shards;
+    private final int partitions;
+
+    public BarrierEpochEngine(SparkSession spark, MnistData data, int partitions) {
+        if (!spark.sparkContext().isLocal()) {
+            throw new IllegalArgumentException("the barrier engine exchanges gradients in memory: local mode only");
+        }
+        if (partitions > spark.sparkContext().defaultParallelism()) {
+            throw new IllegalArgumentException("the barrier engine runs all " + partitions + " shards at once but Spark has "
+                    + spark.sparkContext().defaultParallelism() + " cores");
+        }
+        this.spark = spark;
+        this.partitions = partitions;
+        this.shards = SparkGradientSource.cacheShards(spark, data, partitions);
+    }
+
+    /** Whether the barrier engine can run here (local mode, a core per shard). */
+    public static boolean available(SparkSession spark, int partitions) {
+        return spark.sparkContext().isLocal() && partitions <= spark.sparkContext().defaultParallelism();
+    }
+
+    /** One epoch's shared state: its starting point, and one exchange per stage attempt. */
+    static final class Epoch {
+        final VaeConfig config;
+        final double[] params0;
+        final double[] m0;
+        final double[] v0;
+        final long step0;
+        final Adam adam;
+        final int[] order;
+        final int partitions;
+        final StepProgress progress;
+        final Map<Integer, Exchange> attempts = new ConcurrentHashMap<>();
+
+        Epoch(VaeConfig config, double[] params, Adam adam, int[] order, int partitions, StepProgress progress) {
+            this.config = config;
+            this.params0 = params.clone();
+            this.m0 = adam.firstMoment();
+            this.v0 = adam.secondMoment();
+            this.step0 = adam.step();
+            this.adam = adam;
+            this.order = order;
+            this.partitions = partitions;
+            this.progress = progress;
+        }
+
+        Exchange attempt(int stageAttempt) {
+            return attempts.computeIfAbsent(stageAttempt, a -> new Exchange(this));
+        }
+    }
+
+    /** What the tasks of one stage attempt share. */
+    static final class Exchange {
+        final double[] params;
+        final double[] m;
+        final double[] v;
+        final double[] summed;
+        final double[][] grads;
+        final double[] losses;
+        final CyclicBarrier barrier;
+        double lossSum;
+
+        Exchange(Epoch e) {
+            params = e.params0.clone();
+            m = e.m0.clone();
+            v = e.v0.clone();
+            summed = new double[params.length];
+            grads = new double[e.partitions][params.length];
+            losses = new double[e.partitions];
+            barrier = new CyclicBarrier(e.partitions);
+        }
+    }
+
+    @Override
+    public double epoch(VaeConfig c, double[] params, Adam adam, int epoch, int[] order, StepProgress progress) {
+        String key = UUID.randomUUID().toString();
+        Epoch e = new Epoch(c, params, adam, order, partitions, progress);
+        EPOCHS.put(key, e);
+        try {
+            scala.Function1<scala.collection.Iterator<SparkGradientSource.Shard>, scala.collection.Iterator<Integer>> task =
+                    (scala.Function1<scala.collection.Iterator<SparkGradientSource.Shard>, scala.collection.Iterator<Integer>>
+                            & java.io.Serializable) it -> {
+                        try {
+                            return scala.jdk.javaapi.CollectionConverters.asScala(
+                                    List.of(runShard(key, it.next(), epoch)).iterator());
+                        } catch (RuntimeException ex) {
+                            throw ex;
+                        } catch (Exception ex) {
+                            throw new IllegalStateException("barrier step failed: " + ex, ex);
+                        }
+                    };
+            // the shuffle after the barrier stage makes it a shuffle-map stage, which Spark relaunches after a failure
+            // (a failed barrier result stage cannot be recovered)
+            List<Integer> done = SparkSessions.describe(spark, "VAE epoch " + (epoch + 1) + ": " + partitions
+                    + " barrier tasks step together, exchanging gradients in memory", () -> new JavaRDD<Integer>(
+                    shards.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class)),
+                    scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
+                    .mapToPair(a -> new scala.Tuple2<>(0, a)).reduceByKey(Math::max, 1).values().collect());
+            Exchange x = e.attempts.get(done.get(0));
+            System.arraycopy(x.params, 0, params, 0, params.length);
+            int steps = (order.length + c.batchSize() - 1) / c.batchSize();
+            adam.advance(x.m, x.v, steps);
+            return x.lossSum;
+        } finally {
+            EPOCHS.remove(key);
+        }
+    }
+
+    /** A task's epoch: its shard's gradients, its slice of the sum and of Adam, in lockstep with the others. */
+    static int runShard(String key, SparkGradientSource.Shard shard, int epoch) throws Exception {
+        BarrierTaskContext tc = BarrierTaskContext.get();
+        FaultInjection.maybeFail("VAE barrier epoch");
+        Epoch e = EPOCHS.get(key);
+        if (e == null) {
+            throw new IllegalStateException("the barrier VAE engine needs its tasks in the driver's JVM (local mode)");
+        }
+        Exchange x = e.attempt(tc.stageAttemptNumber());
+        VaeConfig c = e.config;
+        int p = shard.partition();
+        int size = x.params.length;
+        int from = (int) ((long) size * p / e.partitions);
+        int to = (int) ((long) size * (p + 1) / e.partitions);
+        int n = e.order.length;
+        long t = e.step0;
+        for (int start = 0, s = 0; start < n; start += c.batchSize(), s++) {
+            int[] batch = java.util.Arrays.copyOfRange(e.order, start, Math.min(n, start + c.batchSize()));
+            double[] g = x.grads[p];
+            java.util.Arrays.fill(g, 0);
+            x.losses[p] = SparkGradientSource.shardLossAndGradient(c, shard, x.params, epoch, batch, g);
+            x.barrier.await();
+            for (int i = from; i < to; i++) {
+                double sum = 0; // (0 + g_0) + g_1 + …: the merge order of the stepwise engine
+                for (int q = 0; q < e.partitions; q++) {
+                    sum += x.grads[q][i];
+                }
+                x.summed[i] = sum;
+            }
+            e.adam.applyTo(x.params, x.m, x.v, x.summed, from, to, t + s + 1);
+            if (p == 0) {
+                double loss = 0;
+                for (double l : x.losses) {
+                    loss += l;
+                }
+                x.lossSum += loss;
+                e.progress.step(s + 1, Math.min(n, start + c.batchSize()), loss, batch.length);
+            }
+            x.barrier.await();
+        }
+        return tc.stageAttemptNumber();
+    }
+
+    @Override
+    public void close() {
+        shards.unpersist(false);
+    }
+}

@@ -1,0 +1,46 @@
+package org.sparkvi.vae;
+
+/** Runs one epoch of synchronous minibatch steps: every step applies Adam to the whole global minibatch's gradient. */
+public interface EpochEngine extends AutoCloseable {
+    /** Steps over the batches of {@code order} in turn, updating params and adam in place; returns the sum of batch losses. */
+    double epoch(VaeConfig c, double[] params, Adam adam, int epoch, int[] order, StepProgress progress);
+
+    @Override
+    default void close() {
+    }
+
+    /** Called after each step with the step number (1-based), images done this epoch and the batch's loss sum. */
+    interface StepProgress {
+        void step(int step, int imagesDone, double batchLoss, int batchSize);
+    }
+
+    /** The plain engine: one gradient request per step, then one Adam step here. */
+    static EpochEngine stepwise(GradientSource source) {
+        return new EpochEngine() {
+            private double[] grad;
+
+            @Override
+            public double epoch(VaeConfig c, double[] params, Adam adam, int epoch, int[] order, StepProgress progress) {
+                if (grad == null || grad.length != params.length) {
+                    grad = new double[params.length];
+                }
+                int n = order.length;
+                double sum = 0;
+                for (int from = 0, s = 0; from < n; from += c.batchSize(), s++) {
+                    int[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + c.batchSize()));
+                    java.util.Arrays.fill(grad, 0);
+                    double loss = source.lossAndGradient(params, epoch, batch, grad);
+                    adam.update(params, grad);
+                    sum += loss;
+                    progress.step(s + 1, Math.min(n, from + c.batchSize()), loss, batch.length);
+                }
+                return sum;
+            }
+
+            @Override
+            public void close() {
+                source.close();
+            }
+        };
+    }
+}
