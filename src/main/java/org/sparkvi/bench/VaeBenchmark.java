@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.vae.BarrierEpochEngine;
 import org.sparkvi.vae.GradientSource;
 import org.sparkvi.vae.LocalGradientSource;
 import org.sparkvi.vae.MnistData;
@@ -67,10 +68,16 @@ public final class VaeBenchmark {
         System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s%n", "training", "images/s", "vs PyTorch", "of ceiling");
         report("single process (no Spark)", Medians.of(run(c, train, test, 0, spark, repeats)), ceiling);
         for (int p : new int[] {1, 2}) {
-            report("Spark data-parallel, " + p + " partition" + (p > 1 ? "s" : ""), Medians.of(run(c, train, test, p, spark, repeats)),
+            if (BarrierEpochEngine.available(spark, p)) {
+                report("Spark barrier engine, " + p + " partition" + (p > 1 ? "s" : ""), Medians.of(runBarrier(c, train, test, p,
+                        spark, repeats)), ceiling * Math.min(p, spark.sparkContext().defaultParallelism()));
+            }
+        }
+        for (int p : new int[] {1, 2}) {
+            report("Spark job per step, " + p + " partition" + (p > 1 ? "s" : ""), Medians.of(run(c, train, test, p, spark, repeats)),
                     ceiling * Math.min(p, spark.sparkContext().defaultParallelism()));
         }
-        System.out.printf(Locale.ROOT, "%nper step, data-parallel (mean ms over the last run's steps)%n%-14s %9s %9s %10s %15s %7s%n",
+        System.out.printf(Locale.ROOT, "%nper step, one Spark job per step (mean ms over the last run's steps)%n%-14s %9s %9s %10s %15s %7s%n",
                 "partitions", "total", "compute", "broadcast", "sched+transfer", "merge");
         for (int p : new int[] {1, 2}) {
             SparkGradientSource.StepTiming t = LAST_TIMING[p];
@@ -97,6 +104,17 @@ public final class VaeBenchmark {
                 if (src instanceof SparkGradientSource sg) {
                     LAST_TIMING[partitions] = sg.timing();
                 }
+            }
+        }
+        return rates;
+    }
+
+    static double[] runBarrier(VaeConfig c, MnistData train, MnistData test, int partitions, SparkSession spark, int repeats) {
+        double[] rates = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            try (BarrierEpochEngine engine = new BarrierEpochEngine(spark, train, partitions)) {
+                TrainingState s = VaeTrainer.train(c, train, test, 100, engine, null, VaeListener.NONE, null);
+                rates[r] = s.metrics().get(s.metrics().size() - 1).imagesPerSecond();
             }
         }
         return rates;
