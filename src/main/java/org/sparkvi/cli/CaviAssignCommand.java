@@ -14,6 +14,7 @@ import org.sparkvi.cavi.ClusterEvents;
 import org.sparkvi.cavi.SparkCaviData;
 import org.sparkvi.cavi.SufficientStatistics;
 import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.CatalogueFormat;
 import org.sparkvi.io.CatalogueLoader;
 import org.sparkvi.io.LoadedCatalogue;
@@ -36,6 +37,8 @@ public final class CaviAssignCommand implements Callable<Integer> {
     String output = "out/cavi-assign";
     @Option(names = "--partitions", description = "partitions (0 = Spark's default parallelism)")
     int partitions = 0;
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
     @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
     String master;
     @Option(names = "--config", description = "properties file of option defaults (default: conf/cavi-assign.properties)")
@@ -44,13 +47,15 @@ public final class CaviAssignCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-assign", master);
-        run(spark, model, BundledPaths.resolve(input), format, output, partitions);
+        run(spark, model, BundledPaths.resolve(input), format,
+                new OutputRequest(output, "cavi-assign", overwrite.value(), List.of(model, input)), partitions);
         return 0;
     }
 
     public static AssignmentSummary run(SparkSession spark, String modelDir, String input, CatalogueFormat format,
-                                        String output, int partitions) {
+                                        OutputRequest output, int partitions) {
         var hadoop = spark.sparkContext().hadoopConfiguration();
+        AtomicOutput.check(output, hadoop);
         CaviModel m = CaviModel.load(modelDir, hadoop);
         try (AtomicOutput out = new AtomicOutput(output, hadoop)) {
             LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(input, format, m.coords(),

@@ -70,6 +70,8 @@ public final class CaviCommand implements Callable<Integer> {
     long seed = CaviOptions.DEFAULT_SEED;
     @Option(names = "--partitions", description = "partitions of the cached catalogue (0 = Spark's default parallelism)")
     int partitions = 0;
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
     @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
     String master;
     @Option(names = "--config", description = "properties file of option defaults (default: conf/cavi.properties)")
@@ -129,7 +131,7 @@ public final class CaviCommand implements Callable<Integer> {
         }
         String in = BundledPaths.resolve(input);
         return new CaviJob.Config(in, format, output, options, spec, cs, StrengthSpec.parse(strength, strengthColumn),
-                weightColumn, partitions, initModel);
+                weightColumn, partitions, initModel, overwrite.value());
     }
 
     private static void validatePositive(String name, Double v) {

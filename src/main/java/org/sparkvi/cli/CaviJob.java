@@ -26,6 +26,7 @@ import org.sparkvi.io.CatalogueFormat;
 import org.sparkvi.io.CatalogueLoader;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.LoadedCatalogue;
+import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.StrengthSpec;
 import org.sparkvi.report.CaviPictures;
 import org.sparkvi.report.CaviTable;
@@ -46,7 +47,7 @@ public final class CaviJob {
     /** A run's whole configuration, validated by the types it holds. */
     public record Config(String input, CatalogueFormat format, String output, CaviOptions options, HyperparameterSpec spec,
                          CoordinateSystem coords, StrengthSpec strength, String weightColumn, int partitions,
-                         String initModel) {
+                         String initModel, boolean overwrite) {
     }
 
     public static CaviSummary run(SparkSession spark, Config c) {
@@ -57,7 +58,8 @@ public final class CaviJob {
         if (warm != null && coords.kind() == warm.coords().kind()) {
             coords = warm.coords(); // keep yesterday's reference point, so the model space is the same
         }
-        try (AtomicOutput out = new AtomicOutput(c.output(), hadoop)) {
+        try (AtomicOutput out = new AtomicOutput(new OutputRequest(c.output(), "cavi", c.overwrite(),
+                java.util.Arrays.asList(c.input(), c.initModel())), hadoop)) {
             LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(c.input(), c.format(), coords,
                     c.strength(), c.weightColumn(), c.partitions(), true));
             List<Broadcast<?>> broadcasts = new ArrayList<>();

@@ -19,6 +19,8 @@ public final class ConvertCommand implements Callable<Integer> {
     String output;
     @Option(names = "--format", description = "input format: ${COMPLETION-CANDIDATES} (default: from the file name)")
     CatalogueFormat format;
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
     @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
     String master;
     @Option(names = "--config", description = "properties file of option defaults (default: conf/convert.properties)")
@@ -27,7 +29,8 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkSession spark = SparkSessions.getOrCreate("sparkvi convert", master);
-        long rows = CatalogueConverter.convert(spark, BundledPaths.resolve(input), format, output);
+        long rows = CatalogueConverter.convert(spark, BundledPaths.resolve(input), format,
+                new org.sparkvi.io.OutputRequest(output, "convert", overwrite.value(), java.util.List.of(input)));
         System.out.printf("converted %s: %d rows written to %s%n", input, rows, output);
         return 0;
     }

@@ -32,6 +32,8 @@ public final class GradientsCommand implements Callable<Integer> {
     int partitions;
     @Option(names = "--output", description = "output folder (replaced atomically)", defaultValue = "out/gradients")
     String output;
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
     @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
     String master;
     @Option(names = "--config", description = "properties file of option defaults")
@@ -46,7 +48,8 @@ public final class GradientsCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSessions.getOrCreate("sparkvi gradients", master);
         int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        GradientStudy.run(spark, new GradientStudy.Options(dim, dataPoints, priorSd, noiseSd, samples, p, seed, t), output);
+        GradientStudy.run(spark, new GradientStudy.Options(dim, dataPoints, priorSd, noiseSd, samples, p, seed, t),
+                new org.sparkvi.io.OutputRequest(output, "gradients", overwrite.value(), null));
         return 0;
     }
 }

@@ -31,6 +31,8 @@ public final class SampleCommand implements Runnable {
         int partitions;
         @Option(names = "--output", description = "output folder (replaced atomically)", defaultValue = "out/sample")
         String output;
+        @Mixin
+        OverwriteOption overwrite = new OverwriteOption();
         @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
         String master;
         @Option(names = "--config", description = "properties file of option defaults")
@@ -39,7 +41,7 @@ public final class SampleCommand implements Runnable {
         int run(Law law) {
             SparkSession spark = SparkSessions.getOrCreate("sparkvi sample " + law.name(), master);
             int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-            SampleJob.run(spark, law, n, p, seed, output);
+            SampleJob.run(spark, law, n, p, seed, new org.sparkvi.io.OutputRequest(output, "sample", overwrite.value(), null));
             return 0;
         }
     }

@@ -51,6 +51,8 @@ public final class VaeCommand implements Callable<Integer> {
     int iwaeImages = 1000;
     @Option(names = "--progress-every", description = "log progress every N steps")
     int progressEvery = 100;
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
     @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
     String master;
     @Option(names = "--config", description = "properties file of option defaults (default: conf/vae.properties)")
@@ -67,7 +69,8 @@ public final class VaeCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreate("sparkvi vae", master);
         int p = singleProcess ? 0 : partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         VaeJob.run(spark, new VaeJob.Run(Path.of(BundledPaths.resolve(data)), output, c, p, engine, resume,
-                checkpointDir != null ? checkpointDir : output + "-checkpoints", testImages, iwaeK, iwaeImages, progressEvery));
+                checkpointDir != null ? checkpointDir : output + "-checkpoints", testImages, iwaeK, iwaeImages, progressEvery,
+                overwrite.value()));
         return 0;
     }
 

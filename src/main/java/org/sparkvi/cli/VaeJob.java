@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.OutputRequest;
 import org.sparkvi.report.Json;
 import org.sparkvi.report.VaePictures;
 import org.sparkvi.vae.EpochMetrics;
@@ -33,7 +34,11 @@ public final class VaeJob {
 
     /** Everything a run needs; partitions 0 = train in this process (the single-process reference). */
     public record Run(Path data, String output, VaeConfig config, int partitions, String engine, String resume,
-                      String checkpoints, int testImages, int iwaeK, int iwaeImages, int progressEvery) {
+                      String checkpoints, int testImages, int iwaeK, int iwaeImages, int progressEvery,
+                      boolean overwrite) {
+        OutputRequest outputRequest() {
+            return new OutputRequest(output, "vae", overwrite, java.util.Arrays.asList(data.toString(), resume));
+        }
     }
 
     /** The epoch engine: single-process; barrier (in-memory exchange) where it can run, else one Spark job per step. */
@@ -60,6 +65,7 @@ public final class VaeJob {
     public static VaeReport run(SparkSession spark, Run r) {
         long t0 = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        AtomicOutput.check(r.outputRequest(), hadoop);
         MnistData train = MnistData.load(r.data(), "train");
         MnistData test = MnistData.load(r.data(), "t10k");
         TrainingState resume = r.resume() == null ? null : TrainingState.latest(r.resume(), hadoop);
@@ -89,7 +95,7 @@ public final class VaeJob {
         VaeReport report = new VaeReport(r.data().toString(), train.count(), test.count(), c, r.partitions(),
                 VaeNetwork.blasName(), metrics, metrics.get(metrics.size() - 1).trainLoss(), testLoss, iwae, r.iwaeK(),
                 iwaeImages, (System.nanoTime() - t0) / 1e9);
-        try (AtomicOutput out = new AtomicOutput(r.output(), hadoop)) {
+        try (AtomicOutput out = new AtomicOutput(r.outputRequest(), hadoop)) {
             StringBuilder csv = new StringBuilder("epoch,train_loss,test_loss,seconds,images_per_second\n");
             for (EpochMetrics m : metrics) {
                 csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.3f,%.1f%n", m.epoch(), m.trainLoss(), m.testLoss(),

@@ -3,6 +3,7 @@ package org.sparkvi.cli;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.OutputRequest;
 import org.sparkvi.report.VaePictures;
 import org.sparkvi.vae.VaeModel;
 import picocli.CommandLine.Command;
@@ -20,6 +21,8 @@ public final class VaeSampleCommand implements Callable<Integer> {
     long seed = 1;
     @Option(names = "--output", description = "output folder (samples.png; replaced atomically)")
     String output = "out/vae-sample";
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
     @Option(names = "--config", description = "properties file of option defaults")
     String config;
 
@@ -29,8 +32,10 @@ public final class VaeSampleCommand implements Callable<Integer> {
             throw new UserInputException("--n must be between 1 and 10000, got " + n);
         }
         Configuration conf = new Configuration();
+        OutputRequest request = new OutputRequest(output, "vae-sample", overwrite.value(), java.util.List.of(model));
+        AtomicOutput.check(request, conf);
         VaeModel m = VaeModel.load(model, conf);
-        try (AtomicOutput out = new AtomicOutput(output, conf)) {
+        try (AtomicOutput out = new AtomicOutput(request, conf)) {
             out.writeBytes("samples.png", VaePictures.samples(m.sample(n, seed), n, (int) Math.ceil(Math.sqrt(n))));
             out.commit();
         }

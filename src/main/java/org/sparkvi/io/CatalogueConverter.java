@@ -40,7 +40,7 @@ public final class CatalogueConverter {
     }
 
     /** Converts and returns the number of rows written. */
-    public static long convert(SparkSession spark, String input, CatalogueFormat format, String output) {
+    public static long convert(SparkSession spark, String input, CatalogueFormat format, OutputRequest output) {
         Dataset<Row> df = CatalogueReader.read(spark, input, format);
         List<Column> typed = new ArrayList<>();
         List<Column> bad = new ArrayList<>();
@@ -86,6 +86,6 @@ public final class CatalogueConverter {
                     out.write().mode(SaveMode.Overwrite).parquet(o.root()));
             o.commit();
         }
-        return spark.read().parquet(output).count();
+        return spark.read().parquet(output.path()).count();
     }
 }

@@ -12,6 +12,7 @@ import org.sparkvi.cli.FaultInjection;
 import org.sparkvi.cli.OrderedTreeAggregate;
 import org.sparkvi.cli.SparkSessions;
 import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.OutputRequest;
 import org.sparkvi.report.Charts;
 import org.sparkvi.report.Json;
 
@@ -84,7 +85,7 @@ public final class GradientStudy {
                 }, EstimatorMoments::merge, 64));
     }
 
-    public static Report run(SparkSession spark, Options o, String output) {
+    public static Report run(SparkSession spark, Options o, OutputRequest output) {
         long t0 = System.nanoTime();
         ConjugateGaussianTarget target = ConjugateGaussianTarget.sampled(o.dim(), o.dataPoints(), o.priorSd(), o.noiseSd(), o.seed());
         List<Point> points = new ArrayList<>();

@@ -18,6 +18,7 @@ import org.sparkvi.cli.FaultInjection;
 import org.sparkvi.cli.OrderedTreeAggregate;
 import org.sparkvi.cli.SparkSessions;
 import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.Rows;
 import org.sparkvi.report.HistogramPlot;
 import org.sparkvi.report.Json;
@@ -87,7 +88,7 @@ public final class SampleJob {
                 }, SampleSummary::merge, 64));
     }
 
-    public static SampleReport run(SparkSession spark, Law law, long n, int partitions, long seed, String output) {
+    public static SampleReport run(SparkSession spark, Law law, long n, int partitions, long seed, OutputRequest output) {
         if (n < 1 || n > MAX_N) {
             throw new IllegalArgumentException("--n must be between 1 and " + MAX_N + ", got " + n);
         }

@@ -26,7 +26,7 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
 
     public void save(String dir, Configuration conf) {
         String name = String.format("%s/epoch-%03d", dir, epochsDone);
-        try (AtomicOutput out = new AtomicOutput(name, conf)) {
+        try (AtomicOutput out = new AtomicOutput(org.sparkvi.io.OutputRequest.of(name, "vae-checkpoint"), conf)) {
             try (DataOutputStream d = new DataOutputStream(new java.io.BufferedOutputStream(out.create("state.bin"), 1 << 16))) {
                 d.writeInt(MAGIC);
                 d.writeInt(epochsDone);

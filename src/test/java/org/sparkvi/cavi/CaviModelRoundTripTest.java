@@ -30,7 +30,7 @@ class CaviModelRoundTripTest {
             CoordinateSystem cs = new CoordinateSystem(CoordinateSystem.Kind.RADIAL, 35.5, -120.25, List.of());
             CaviModel model = CaviModel.of(h, fit.parameters(), cs, StrengthSpec.column("nst"), "w");
             String out = dir.resolve("run-" + prior).toString();
-            try (AtomicOutput o = new AtomicOutput(out, new Configuration())) {
+            try (AtomicOutput o = new AtomicOutput(org.sparkvi.io.OutputRequest.of(out, "test"), new Configuration())) {
                 model.save(o, "model");
                 o.commit();
             }

@@ -118,7 +118,7 @@ class CatalogueReaderTest {
             throw new java.io.UncheckedIOException(e);
         }
         String out = dir.resolve("converted").toString();
-        assertEquals(2, CatalogueConverter.convert(spark, good, null, out));
+        assertEquals(2, CatalogueConverter.convert(spark, good, null, org.sparkvi.io.OutputRequest.of(out, "convert")));
         Dataset<Row> p = spark.read().parquet(out);
         assertEquals("double", p.schema().apply("latitude").dataType().typeName());
         assertEquals("timestamp", p.schema().apply("time").dataType().typeName());
@@ -126,7 +126,7 @@ class CatalogueReaderTest {
 
         String badOut = dir.resolve("converted-bad").toString();
         UserInputException e = assertThrows(UserInputException.class,
-                () -> CatalogueConverter.convert(spark, dir.resolve("week.csv").toString(), null, badOut));
+                () -> CatalogueConverter.convert(spark, dir.resolve("week.csv").toString(), null, org.sparkvi.io.OutputRequest.of(badOut, "convert")));
         assertTrue(e.getMessage().contains("row 3, column latitude: value 'abc'"), e.getMessage());
         assertTrue(!Files.exists(Path.of(badOut)), "nothing written");
     }

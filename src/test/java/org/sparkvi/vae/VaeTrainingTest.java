@@ -148,7 +148,7 @@ class VaeTrainingTest {
     void modelRoundTripsExactly() {
         VaeModel m = new VaeModel(CONFIG, reference.params());
         String out = dir.resolve("model").toString();
-        try (AtomicOutput o = new AtomicOutput(out, new Configuration())) {
+        try (AtomicOutput o = new AtomicOutput(org.sparkvi.io.OutputRequest.of(out, "test"), new Configuration())) {
             m.save(o, "model");
             o.commit();
         }
