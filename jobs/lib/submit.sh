@@ -12,7 +12,7 @@ sparkvi_submit() {
     esac
   done
   local submit_args=(--master "$master" --properties-file "$root/conf/spark-defaults.conf"
-    --driver-java-options "-Dlog4j2.configurationFile=file:$root/conf/log4j2.properties -Djava.awt.headless=true"
+    --driver-java-options "-Dlog4j2.configurationFile=file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties} -Djava.awt.headless=true"
     --class "$main_class")
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
@@ -22,7 +22,7 @@ sparkvi_submit() {
   local flags
   read -r -a flags < "$root/target/java-module-flags.txt"
   exec java "${flags[@]}" -Xmx"${SPARKVI_DRIVER_MEMORY:-4g}" \
-    -Dlog4j2.configurationFile="file:$root/conf/log4j2.properties" -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties}" -Djava.awt.headless=true \
     -cp "$SPARKVI_JAR:$(cat "$root/target/classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$SPARKVI_JAR" "$@"
 }

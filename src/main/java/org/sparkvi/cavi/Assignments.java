@@ -1,17 +1,15 @@
 package org.sparkvi.cavi;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvi.io.Rows;
 
 /** Each event's cluster under a model: id, catalogue index, most likely cluster, its probability, all responsibilities. */
 public final class Assignments {
@@ -31,17 +29,29 @@ public final class Assignments {
         Broadcast<ResponsibilityKernel> kernel = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(model.kernel());
         broadcasts.add(kernel);
-        JavaRDD<Row> rows = blocks.flatMap(b -> {
+        JavaRDD<AssignmentRow> rows = blocks.flatMap(b -> {
             ResponsibilityKernel kern = kernel.value();
-            List<Row> out = new ArrayList<>(b.size);
-            for (int n = 0; n < b.size; n++) {
-                double[] r = kern.responsibilities(b, n);
-                int c = ClusterEvents.argmax(r);
-                out.add(RowFactory.create(b.idOf(n), b.index[n], c, r[c], Rows.boxed(r)));
-            }
-            return out.iterator();
+            return new java.util.Iterator<AssignmentRow>() {
+                int n;
+
+                @Override
+                public boolean hasNext() {
+                    return n < b.size;
+                }
+
+                @Override
+                public AssignmentRow next() {
+                    double[] r = kern.responsibilities(b, n);
+                    int c = ClusterEvents.argmax(r);
+                    AssignmentRow row = new AssignmentRow(b.idOf(n), b.index[n], c, r[c], r);
+                    n++;
+                    return row;
+                }
+            };
         });
-        return spark.createDataFrame(rows, SCHEMA);
+        // the bean encoder orders columns by name: put them back in the table's order
+        return spark.createDataset(rows.rdd(), Encoders.bean(AssignmentRow.class))
+                .select("id", "index", "cluster", "probability", "responsibilities");
     }
 
     public static void release(List<Broadcast<?>> broadcasts) {

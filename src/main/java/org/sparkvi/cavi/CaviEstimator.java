@@ -33,12 +33,14 @@ public final class CaviEstimator {
         if (options.k() > used) {
             throw new UserInputException("k = " + options.k() + " is larger than the number of usable events (" + used + ")");
         }
+        long t0 = System.nanoTime();
         DataMoments moments = SparkSessions.describe(spark, "Moments of the catalogue (data-scaled hyperparameters)",
                 () -> OrderedTreeAggregate.aggregate(blocks, () -> new DataMoments(d), (m, b) -> m.add(b),
                         DataMoments::merge, SparkCaviData.FAN_IN));
         if (!(moments.totalWeight() > 0)) {
             throw new UserInputException("the event weights sum to " + moments.totalWeight() + ": nothing to fit");
         }
+        listener.phase("moments", (System.nanoTime() - t0) / 1e9);
         Hyperparameters h = spec.resolve(moments, options.k());
         SparkCaviData data = new SparkCaviData(spark, blocks, d);
         List<CaviFit> fits;
@@ -63,7 +65,9 @@ public final class CaviEstimator {
         CaviFit best = CaviAlgorithm.best(fits);
         CaviModel model = CaviModel.of(h, best.parameters(), coords, strength, weightColumn)
                 .permuted(byExpectedCount(best.finalStatistics()));
+        long t1 = System.nanoTime();
         ClusterEvents events = clusterEvents(spark, blocks, model);
+        listener.phase("final E-step", (System.nanoTime() - t1) / 1e9);
         return new CaviResult(model, best, fits, moments, events);
     }
 

@@ -9,6 +9,10 @@ public interface CaviListener {
     default void restartDone(int restart, int restarts, CaviFit fit) {
     }
 
+    /** A phase of the fit outside the iterations (moments, the final E-step) and its wall-clock seconds. */
+    default void phase(String name, double seconds) {
+    }
+
     CaviListener NONE = new CaviListener() {
     };
 }

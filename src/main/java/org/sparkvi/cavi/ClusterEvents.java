@@ -61,7 +61,10 @@ public final class ClusterEvents implements Serializable {
                 timeEnd[c] = Math.max(timeEnd[c], t);
             }
             double mag = b.mag == null ? Double.NaN : b.mag[n];
-            offerLargest(c, mag, b.idOf(n), t);
+            // the id is decoded only for a new largest event (or a tie), not for every event
+            if (!Double.isNaN(mag) && (Double.isNaN(largestMag[c]) || mag >= largestMag[c])) {
+                offerLargest(c, mag, b.idOf(n), t);
+            }
         }
         return this;
     }

@@ -30,6 +30,7 @@ import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.StrengthSpec;
 import org.sparkvi.report.CaviPictures;
 import org.sparkvi.report.CaviTable;
+import org.sparkvi.report.JobPhases;
 import org.sparkvi.report.Json;
 
 /**
@@ -51,6 +52,11 @@ public final class CaviJob {
     }
 
     public static CaviSummary run(SparkSession spark, Config c) {
+        return run(spark, c, new JobPhases());
+    }
+
+    /** Runs the job and records the seconds of each phase (read, moments, seeding, iterations, final E-step, each write). */
+    public static CaviSummary run(SparkSession spark, Config c, JobPhases phases) {
         long t0 = System.nanoTime();
         var hadoop = spark.sparkContext().hadoopConfiguration();
         CaviModel warm = c.initModel() == null ? null : CaviModel.load(c.initModel(), hadoop);
@@ -60,17 +66,25 @@ public final class CaviJob {
         }
         try (AtomicOutput out = new AtomicOutput(new OutputRequest(c.output(), "cavi", c.overwrite(),
                 java.util.Arrays.asList(c.input(), c.initModel())), hadoop)) {
-            LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(c.input(), c.format(), coords,
-                    c.strength(), c.weightColumn(), c.partitions(), true));
+            CoordinateSystem readAs = coords;
+            LoadedCatalogue cat = phases.time("read, validate and cache", () -> CatalogueLoader.load(spark,
+                    new CatalogueLoader.Request(c.input(), c.format(), readAs, c.strength(), c.weightColumn(),
+                            c.partitions(), true)));
+            phases.note("records", cat.records());
+            phases.note("cached_bytes_per_event", (double) cat.cachedBytes() / cat.used());
+            phases.note("partitions", cat.partitions().getNumPartitions());
             List<Broadcast<?>> broadcasts = new ArrayList<>();
             try {
                 if (cat.rejected() > 0) {
                     LOG.warn("{} of {} records rejected {}; they are listed in rejected.parquet", cat.rejected(),
                             cat.records(), cat.rejectedByReason());
                 }
-                CaviResult result = new CaviEstimator(c.options(), c.spec(),
-                        new LoggingCaviListener(cat.used(), warm == null ? c.options().restarts() : 1))
+                PhaseRecorder recorder = new PhaseRecorder(new LoggingCaviListener(cat.used(),
+                        warm == null ? c.options().restarts() : 1));
+                long fitStart = System.nanoTime();
+                CaviResult result = new CaviEstimator(c.options(), c.spec(), recorder)
                         .fit(spark, cat.blocks(), cat.used(), cat.coords(), c.strength(), c.weightColumn(), warm);
+                recorder.record(phases, (System.nanoTime() - fitStart) / 1e9);
                 CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run(c.input(), cat.records(),
                         cat.rejectedByReason(), c.options().seed(), c.options().restarts(), initLabel(c, warm),
                         c.options().maxIter(), c.options().tol(), cat.blocks().getNumPartitions(),
@@ -78,8 +92,9 @@ public final class CaviJob {
                 if (!result.best().converged()) {
                     LOG.warn("the best run did not converge within {} iterations", c.options().maxIter());
                 }
-                write(spark, out, cat, result, summary, broadcasts);
-                out.commit();
+                write(spark, out, cat, result, summary, broadcasts, phases);
+                phases.time("commit the output", out::commit);
+                LOG.info("phases:\n{}", phases.render());
                 System.out.print(CaviTable.render(summary));
                 System.out.println("outputs in " + out.target());
                 return summary;
@@ -96,21 +111,23 @@ public final class CaviJob {
     }
 
     private static void write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviResult result,
-                              CaviSummary summary, List<Broadcast<?>> broadcasts) {
+                              CaviSummary summary, List<Broadcast<?>> broadcasts, JobPhases phases) {
         CaviModel model = result.model();
-        out.writeString("summary.json", Json.write(summary));
-        model.save(out, "model");
-        SparkSessions.describe(spark, "Write clusters.parquet", () ->
-                clustersTable(spark, summary).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet")));
-        SparkSessions.describe(spark, "Write assignments.parquet (final E-step)", () ->
-                Assignments.table(spark, cat.blocks(), model, broadcasts).write().mode(SaveMode.ErrorIfExists)
-                        .parquet(out.path("assignments.parquet")));
-        SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)", () ->
-                cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet")));
-        MapSample sample = SparkSessions.describe(spark, "Events for the map",
-                () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L));
-        out.writeBytes("clusters.png", CaviPictures.clusterMap(model, summary, sample));
-        out.writeBytes("elbo.png", CaviPictures.elbo(summary));
+        phases.time("write summary.json and model/", () -> {
+            out.writeString("summary.json", Json.write(summary));
+            model.save(out, "model");
+        });
+        phases.time("write clusters.parquet", () -> SparkSessions.describe(spark, "Write clusters.parquet", () ->
+                clustersTable(spark, summary).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
+        phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
+                "Write assignments.parquet (final E-step)", () -> Assignments.table(spark, cat.blocks(), model, broadcasts)
+                        .write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet"))));
+        phases.time("write rejected.parquet", () -> SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",
+                () -> cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
+        MapSample sample = phases.time("events for the map", () -> SparkSessions.describe(spark, "Events for the map",
+                () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L)));
+        phases.time("write clusters.png", () -> out.writeBytes("clusters.png", CaviPictures.clusterMap(model, summary, sample)));
+        phases.time("write elbo.png", () -> out.writeBytes("elbo.png", CaviPictures.elbo(summary)));
     }
 
     static final StructType CLUSTERS_SCHEMA = new StructType()

@@ -11,8 +11,8 @@ import org.apache.spark.serializer.KryoRegistrator;
 public final class RecordKryoRegistrator implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
-        for (Class<?> c : new Class<?>[] {org.sparkvi.io.ParsedEvent.class, org.sparkvi.io.Rejection.class,
-                org.sparkvi.io.EventParser.Result.class, org.sparkvi.cavi.KMeansPlusPlus.Candidate.class,
+        for (Class<?> c : new Class<?>[] {org.sparkvi.io.Rejection.class, org.sparkvi.io.CataloguePartition.class,
+                org.sparkvi.io.CataloguePartition.Counts.class, org.sparkvi.cavi.KMeansPlusPlus.Candidate.class,
                 org.sparkvi.io.CoordinateSystem.class, org.sparkvi.io.StrengthSpec.class,
                 org.sparkvi.cavi.Hyperparameters.class, org.sparkvi.cavi.MapSample.class}) {
             kryo.register(c, new JavaSerializer());

@@ -13,7 +13,10 @@ import java.util.List;
  * no seam at the date line, no singularity at the poles);</li>
  * <li>IDENTITY: the named numeric columns as they are (data already in model space);</li>
  * <li>RADIAL: X = log of the great-circle distance R in km from a station, D = 1, so R is log-normal; the density
- * of R carries the Jacobian |dX/dR| = 1/R, i.e. −log R per event in the ELBO.</li>
+ * of R carries the Jacobian |dX/dR| = 1/R, i.e. −log R per event in the ELBO;</li>
+ * <li>HYPOCENTER: Earth-centred kilometres of the hypocentre, X = (R − depth)(cos φ cos λ, cos φ sin λ, sin φ),
+ * D = 3, so that deep and shallow seismicity under one epicentre separate (a rigid change of variables from
+ * (x, y, z), Jacobian 1).</li>
  * </ul>
  * R = 6371.0088 km, the IUGG mean Earth radius.
  */
@@ -22,7 +25,7 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
     public static final double EARTH_RADIUS_KM = 6371.0088;
 
     public enum Kind {
-        LONLAT, LOCAL_KM, ECEF, IDENTITY, RADIAL
+        LONLAT, LOCAL_KM, ECEF, IDENTITY, RADIAL, HYPOCENTER
     }
 
     public CoordinateSystem {
@@ -48,7 +51,7 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
     public int dim() {
         return switch (kind) {
             case LONLAT, LOCAL_KM -> 2;
-            case ECEF -> 3;
+            case ECEF, HYPOCENTER -> 3;
             case IDENTITY -> xColumns.size();
             case RADIAL -> 1;
         };
@@ -57,6 +60,11 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
     /** Whether the model needs latitude and longitude (all but IDENTITY). */
     public boolean usesLatLon() {
         return kind != Kind.IDENTITY;
+    }
+
+    /** Whether the model needs the depth column (HYPOCENTER). */
+    public boolean usesDepth() {
+        return kind == Kind.HYPOCENTER;
     }
 
     /** The reference point is computed from the data (LOCAL_KM before it is fixed). */
@@ -73,6 +81,11 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
      * (0 except for RADIAL, where it is −log R). {@code values} holds the x-columns for IDENTITY.
      */
     public double toModel(double latitude, double longitude, double[] values, double[] x) {
+        return toModel(latitude, longitude, Double.NaN, values, x);
+    }
+
+    /** As {@link #toModel(double, double, double[], double[])}, with the depth in km (positive down) for HYPOCENTER. */
+    public double toModel(double latitude, double longitude, double depthKm, double[] values, double[] x) {
         switch (kind) {
             case LONLAT -> {
                 x[0] = longitude;
@@ -89,6 +102,14 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
                 x[0] = EARTH_RADIUS_KM * Math.cos(phi) * Math.cos(lambda);
                 x[1] = EARTH_RADIUS_KM * Math.cos(phi) * Math.sin(lambda);
                 x[2] = EARTH_RADIUS_KM * Math.sin(phi);
+            }
+            case HYPOCENTER -> {
+                double phi = Math.toRadians(latitude);
+                double lambda = Math.toRadians(longitude);
+                double r = EARTH_RADIUS_KM - depthKm;
+                x[0] = r * Math.cos(phi) * Math.cos(lambda);
+                x[1] = r * Math.cos(phi) * Math.sin(lambda);
+                x[2] = r * Math.sin(phi);
             }
             case IDENTITY -> System.arraycopy(values, 0, x, 0, values.length);
             case RADIAL -> {
@@ -111,7 +132,7 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
                 double lon = refLongitude + x[0] / (k * Math.cos(Math.toRadians(refLatitude)));
                 yield new double[] {lat, wrapDegrees(lon)};
             }
-            case ECEF -> {
+            case ECEF, HYPOCENTER -> {
                 double norm = Math.sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
                 yield norm == 0 ? null : new double[] {Math.toDegrees(Math.asin(x[2] / norm)),
                         Math.toDegrees(Math.atan2(x[1], x[0]))};
@@ -127,7 +148,7 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
     public double kmPerUnit() {
         return switch (kind) {
             case LONLAT -> Math.PI / 180 * EARTH_RADIUS_KM;
-            case LOCAL_KM, ECEF -> 1.0;
+            case LOCAL_KM, ECEF, HYPOCENTER -> 1.0;
             case IDENTITY, RADIAL -> Double.NaN;
         };
     }

@@ -1,235 +1,276 @@
 package org.sparkvi.io;
 
 import java.io.Serializable;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
-import org.sparkvi.cli.UserInputException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.math3.special.Gamma;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.sparkvi.cavi.EventBlock;
 
 /**
- * Turns a catalogue row (columns found by name, case-insensitively) into a {@link ParsedEvent}, or into a
- * {@link Rejection} naming the file, row, column and value. Values may be numbers or text (CSV is read as text).
- * Required: the location (latitude and longitude, or the x-columns), the strength, and the weight column if one is
- * named; id, time and mag are optional (missing → null in the report).
+ * Reads a partition of the {@link EventColumns} projection straight from Spark's rows into one columnar
+ * {@link EventBlock} and a quarantine: no object per event, one pass. A record is rejected, with its file, row,
+ * column, value as written and a reason key, at its first problem, checked in this order: latitude and longitude
+ * (a number, finite, in range), depth (for hypocentres), the x-columns, the strength, the weight, the distance
+ * from the station (radial).
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Largest strength accepted: S·log λ stays far from overflow, and log S! is exact enough in double. */
     public static final int MAX_STRENGTH = 1_000_000_000;
+    /** Depths a hypocentre may have, km (ComCat has events a few km above sea level; the deepest are near 700 km). */
+    public static final double MIN_DEPTH_KM = -10;
+    public static final double MAX_DEPTH_KM = 1000;
+    /** log S! is tabulated below this strength (every mag10 strength): Gamma.logGamma costs as much as the rest of a row. */
+    private static final int LOG_FACTORIAL_TABLE = 1024;
 
+    private final EventColumns cols;
     private final CoordinateSystem coords;
     private final StrengthSpec strength;
-    private final String weightColumn;
-    private final int latIdx;
-    private final int lonIdx;
-    private final int[] xIdx;
-    private final int strengthIdx;
-    private final int weightIdx;
-    private final int idIdx;
-    private final int timeIdx;
-    private final int magIdx;
-    private final int fileIdx;
-    private final int rowIdx;
+    private final boolean weighted;
+    private final boolean reportColumns;
+    /** The first record index of each file (by path), when the projection has no index column. */
+    private final Map<String, Long> fileOffsets;
 
-    public EventParser(StructType schema, CoordinateSystem coords, StrengthSpec strength, String weightColumn,
-                       String catalogueName) {
+    public EventParser(EventColumns cols, CoordinateSystem coords, StrengthSpec strength, boolean weighted,
+                       boolean reportColumns, Map<String, Long> fileOffsets) {
+        this.cols = cols;
         this.coords = coords;
         this.strength = strength;
-        this.weightColumn = weightColumn;
-        List<String> names = new ArrayList<>(List.of(schema.fieldNames()));
-        boolean latLonRequired = coords.usesLatLon();
-        this.latIdx = find(names, "latitude", latLonRequired, catalogueName);
-        this.lonIdx = find(names, "longitude", latLonRequired, catalogueName);
-        this.xIdx = new int[coords.xColumns().size()];
-        for (int j = 0; j < xIdx.length; j++) {
-            xIdx[j] = find(names, coords.xColumns().get(j), true, catalogueName);
-        }
-        this.strengthIdx = find(names, strength.column(), true, catalogueName);
-        this.weightIdx = weightColumn == null ? -1 : find(names, weightColumn, true, catalogueName);
-        this.idIdx = find(names, "id", false, catalogueName);
-        this.timeIdx = find(names, "time", false, catalogueName);
-        this.magIdx = find(names, "mag", false, catalogueName);
-        this.fileIdx = find(names, CatalogueReader.SOURCE_FILE, false, catalogueName);
-        this.rowIdx = find(names, CatalogueReader.SOURCE_ROW, false, catalogueName);
+        this.weighted = weighted;
+        this.reportColumns = reportColumns;
+        this.fileOffsets = fileOffsets;
     }
 
-    private static int find(List<String> names, String column, boolean required, String catalogue) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(column)) {
-                return i;
-            }
-        }
-        if (required) {
-            List<String> shown = names.stream().filter(n -> !n.startsWith("_source_")).toList();
-            throw new UserInputException("column '" + column + "' not found in " + catalogue + "; its columns are " + shown);
-        }
-        return -1;
+    /** Reads every row of a partition. */
+    public CataloguePartition parse(Iterator<InternalRow> rows) {
+        return new Reader().readAll(rows);
     }
 
-    /** Either field of the result is null. */
-    public record Result(ParsedEvent event, Rejection rejection) implements Serializable {
-    }
+    /** The state of one partition's pass: the builder, the quarantine and the first problem of the current row. */
+    private final class Reader {
+        final EventBlock.Builder block = new EventBlock.Builder(coords.dim(), weighted, reportColumns);
+        final List<Rejection> rejections = new ArrayList<>();
+        final TreeMap<String, Long> byReason = new TreeMap<>();
+        final double[] x = new double[coords.dim()];
+        final double[] values = new double[cols.x.length];
+        final double[] logFactorial = new double[LOG_FACTORIAL_TABLE];
+        UTF8String lastFile;
+        long lastOffset;
+        long records;
+        InternalRow row;
+        /** The current row's first problem, or null. */
+        String reason;
+        EventColumns.Measure where;
+        String value;
 
-    public Result parse(Row row, long index) {
-        String file = fileIdx < 0 || row.isNullAt(fileIdx) ? "?" : row.get(fileIdx).toString();
-        long rowNumber = rowIdx < 0 || row.isNullAt(rowIdx) ? index + 1 : ((Number) row.get(rowIdx)).longValue();
-        Problem p = new Problem(file, rowNumber);
-        double lat = Double.NaN;
-        double lon = Double.NaN;
-        if (latIdx >= 0) {
-            lat = number(row, latIdx, "latitude", p, coords.usesLatLon());
-            lon = number(row, lonIdx, "longitude", p, coords.usesLatLon());
-            if (p.rejection != null) {
-                return new Result(null, p.rejection);
-            }
-            if (!Double.isNaN(lat) && (lat < -90 || lat > 90)) {
-                return p.reject("latitude", row.get(latIdx), "latitude_out_of_range");
-            }
-            if (!Double.isNaN(lon) && (lon < -180 || lon > 180)) {
-                return p.reject("longitude", row.get(lonIdx), "longitude_out_of_range");
+        Reader() {
+            for (int s = 0; s < LOG_FACTORIAL_TABLE; s++) {
+                logFactorial[s] = Gamma.logGamma(s + 1.0);
             }
         }
-        double[] values = new double[xIdx.length];
-        for (int j = 0; j < xIdx.length; j++) {
-            values[j] = number(row, xIdx[j], coords.xColumns().get(j), p, true);
-        }
-        int s = strength(row, p);
-        double w = 1.0;
-        if (weightIdx >= 0) {
-            w = number(row, weightIdx, weightColumn, p, true);
-            if (p.rejection == null && w < 0) {
-                return p.reject(weightColumn, row.get(weightIdx), "invalid_weight");
-            }
-        }
-        if (p.rejection != null) {
-            return new Result(null, p.rejection);
-        }
-        if (coords.kind() == CoordinateSystem.Kind.RADIAL
-                && CoordinateSystem.greatCircleKm(lat, lon, coords.refLatitude(), coords.refLongitude()) <= 0) {
-            return p.reject("latitude,longitude", lat + "," + lon, "zero_distance");
-        }
-        String id = idIdx < 0 || row.isNullAt(idIdx) ? null : row.get(idIdx).toString();
-        long time = timeIdx < 0 ? Long.MIN_VALUE : timeMillis(row.get(timeIdx));
-        double mag = magIdx < 0 || row.isNullAt(magIdx) ? Double.NaN : optionalNumber(row.get(magIdx));
-        return new Result(new ParsedEvent(index, lat, lon, values, s, w, id, time, mag), null);
-    }
 
-    private int strength(Row row, Problem p) {
-        if (p.rejection != null) {
-            return 0;
-        }
-        double v = number(row, strengthIdx, strength.column(), p, true);
-        if (p.rejection != null) {
-            return 0;
-        }
-        if (strength.mag10()) {
-            return (int) Math.max(0, Math.round(10 * v));
-        }
-        Object raw = row.get(strengthIdx);
-        if (v < 0) {
-            p.reject(strength.column(), raw, "negative_strength");
-        } else if (v != Math.rint(v)) {
-            p.reject(strength.column(), raw, "non_integer_strength");
-        } else if (v > MAX_STRENGTH) {
-            p.reject(strength.column(), raw, "strength_too_large");
-        }
-        return (int) v;
-    }
-
-    /** A finite number from a numeric or text value; records the first problem and returns NaN. */
-    private static double number(Row row, int idx, String column, Problem p, boolean required) {
-        if (p.rejection != null) {
-            return Double.NaN;
-        }
-        Object raw = row.get(idx);
-        if (raw == null || (raw instanceof String str && str.isBlank())) {
-            if (required) {
-                p.reject(column, raw, "missing_value");
+        CataloguePartition readAll(Iterator<InternalRow> it) {
+            while (it.hasNext()) {
+                row = it.next();
+                records++;
+                reason = null;
+                readRow();
+                if (reason != null) {
+                    Rejection r = new Rejection(file().toString(), rowNumber(), where == null ? "latitude,longitude"
+                            : where.column(), value, reason);
+                    rejections.add(r);
+                    byReason.merge(reason, 1L, Long::sum);
+                }
             }
-            return Double.NaN;
+            return new CataloguePartition(block.build(), rejections, records, byReason);
         }
-        double v;
-        if (raw instanceof Number n) {
-            v = n.doubleValue();
-        } else if (raw instanceof String str) {
-            try {
-                v = Double.parseDouble(str.trim());
-            } catch (NumberFormatException e) {
-                p.reject(column, raw, "not_a_number");
+
+        private UTF8String file() {
+            return row.isNullAt(cols.file) ? UTF8String.fromString("?") : row.getUTF8String(cols.file);
+        }
+
+        private long rowNumber() {
+            return row.getLong(cols.row);
+        }
+
+        private long index() {
+            if (cols.index >= 0) {
+                return row.getLong(cols.index);
+            }
+            UTF8String f = file();
+            if (!f.equals(lastFile)) {
+                lastFile = f.copy();
+                Long offset = fileOffsets.get(ParquetFooters.metadataPath(lastFile.toString()));
+                if (offset == null) {
+                    throw new IllegalStateException("no record offset for " + lastFile);
+                }
+                lastOffset = offset;
+            }
+            return lastOffset + rowNumber() - 1;
+        }
+
+        private void reject(EventColumns.Measure m, String raw, String why) {
+            if (reason == null) {
+                reason = why;
+                where = m;
+                value = raw;
+            }
+        }
+
+        /** The value as written: the text for text and integer columns, the double itself for a double column. */
+        private String raw(EventColumns.Measure m) {
+            if (m.raw() >= 0) {
+                return row.isNullAt(m.raw()) ? null : row.getUTF8String(m.raw()).toString();
+            }
+            return row.isNullAt(m.value()) ? null : Double.toString(row.getDouble(m.value()));
+        }
+
+        /** A finite number, or NaN after recording the problem (a missing value only when it is required). */
+        private double number(EventColumns.Measure m, boolean required, String missingReason) {
+            if (reason != null || !m.present()) {
                 return Double.NaN;
             }
-        } else {
-            p.reject(column, raw, "not_a_number");
-            return Double.NaN;
+            if (row.isNullAt(m.value())) {
+                String raw = raw(m);
+                if (raw == null || raw.isBlank()) {
+                    if (required) {
+                        reject(m, raw, missingReason);
+                    }
+                } else {
+                    reject(m, raw, "not_a_number");
+                }
+                return Double.NaN;
+            }
+            double v = row.getDouble(m.value());
+            if (!Double.isFinite(v)) {
+                reject(m, raw(m), "not_finite");
+                return Double.NaN;
+            }
+            return v;
         }
-        if (!Double.isFinite(v)) {
-            p.reject(column, raw, "not_finite");
-            return Double.NaN;
-        }
-        return v;
-    }
 
-    private static double optionalNumber(Object raw) {
-        if (raw instanceof Number n) {
-            return n.doubleValue();
+        private void readRow() {
+            boolean latLon = coords.usesLatLon();
+            double lat = number(cols.latitude, latLon, "missing_value");
+            double lon = number(cols.longitude, latLon, "missing_value");
+            if (reason != null) {
+                return;
+            }
+            if (!Double.isNaN(lat) && (lat < -90 || lat > 90)) {
+                reject(cols.latitude, raw(cols.latitude), "latitude_out_of_range");
+                return;
+            }
+            if (!Double.isNaN(lon) && (lon < -180 || lon > 180)) {
+                reject(cols.longitude, raw(cols.longitude), "longitude_out_of_range");
+                return;
+            }
+            double depth = Double.NaN;
+            if (coords.usesDepth()) {
+                depth = number(cols.depth, true, "missing_depth");
+                if (reason == null && (depth < MIN_DEPTH_KM || depth > MAX_DEPTH_KM)) {
+                    reject(cols.depth, raw(cols.depth), "depth_out_of_range");
+                }
+            }
+            for (int j = 0; j < values.length; j++) {
+                values[j] = number(cols.x[j], true, "missing_value");
+            }
+            double s = strength();
+            double w = 1.0;
+            if (weighted) {
+                w = number(cols.weight, true, "missing_value");
+                if (reason == null && w < 0) {
+                    reject(cols.weight, raw(cols.weight), "invalid_weight");
+                }
+            }
+            if (reason != null) {
+                return;
+            }
+            if (coords.kind() == CoordinateSystem.Kind.RADIAL
+                    && CoordinateSystem.greatCircleKm(lat, lon, coords.refLatitude(), coords.refLongitude()) <= 0) {
+                reason = "zero_distance";
+                where = null;
+                value = lat + "," + lon;
+                return;
+            }
+            double logJacobian = coords.toModel(lat, lon, depth, values, x);
+            int si = (int) s;
+            double logBase = logJacobian - (si < LOG_FACTORIAL_TABLE ? logFactorial[si] : Gamma.logGamma(s + 1.0));
+            long index = index();
+            if (!reportColumns) {
+                block.add(x, s, w, logBase, index);
+                return;
+            }
+            Object idBase = null;
+            long idOffset = 0;
+            int idLen = 0;
+            if (cols.id >= 0 && !row.isNullAt(cols.id)) {
+                UTF8String id = row.getUTF8String(cols.id);
+                idBase = id.getBaseObject();
+                idOffset = id.getBaseOffset();
+                idLen = id.numBytes();
+            }
+            double mag = cols.mag.present() && !row.isNullAt(cols.mag.value()) ? row.getDouble(cols.mag.value()) : Double.NaN;
+            block.add(x, s, w, logBase, index, idBase, idOffset, idLen, time(), mag, lat, lon);
         }
-        try {
-            return Double.parseDouble(raw.toString().trim());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
 
-    /** Epoch milliseconds from a timestamp, a number of ms, or ISO-8601 text; Long.MIN_VALUE when absent or unreadable. */
-    static long timeMillis(Object raw) {
-        if (raw == null) {
+        /** S_n: mag10 = round(10·mag) clipped at 0, range-checked before the cast; or a non-negative whole number. */
+        private double strength() {
+            double v = number(cols.strength, true, "missing_value");
+            if (reason != null) {
+                return 0;
+            }
+            if (strength.mag10()) {
+                double tenths = 10 * v;
+                if (tenths > MAX_STRENGTH) {
+                    reject(cols.strength, raw(cols.strength), "strength_too_large");
+                    return 0;
+                }
+                return Math.max(0, Math.round(tenths));
+            }
+            if (v < 0) {
+                reject(cols.strength, raw(cols.strength), "negative_strength");
+            } else if (v != Math.rint(v)) {
+                reject(cols.strength, raw(cols.strength), "non_integer_strength");
+            } else if (v > MAX_STRENGTH) {
+                reject(cols.strength, raw(cols.strength), "strength_too_large");
+            }
+            return v;
+        }
+
+        private long time() {
+            if (cols.timeMillis >= 0) {
+                return row.isNullAt(cols.timeMillis) ? Long.MIN_VALUE : row.getLong(cols.timeMillis);
+            }
+            if (cols.timeText >= 0 && !row.isNullAt(cols.timeText)) {
+                return timeMillis(row.getUTF8String(cols.timeText).toString());
+            }
             return Long.MIN_VALUE;
         }
-        if (raw instanceof Timestamp t) {
-            return t.getTime();
-        }
-        if (raw instanceof Instant i) {
-            return i.toEpochMilli();
-        }
-        if (raw instanceof LocalDateTime l) {
-            return l.toInstant(ZoneOffset.UTC).toEpochMilli();
-        }
-        if (raw instanceof Number n) {
-            return n.longValue();
-        }
-        String s = raw.toString().trim();
+    }
+
+    /** Epoch milliseconds from ISO-8601 text, with or without a zone (UTC); Long.MIN_VALUE when unreadable. */
+    static long timeMillis(String text) {
+        String s = text.trim();
         try {
             return OffsetDateTime.parse(s).toInstant().toEpochMilli();
         } catch (java.time.format.DateTimeParseException e) {
             try {
                 return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
             } catch (java.time.format.DateTimeParseException e2) {
-                return Long.MIN_VALUE;
+                try {
+                    return Long.parseLong(s);
+                } catch (NumberFormatException e3) {
+                    return Long.MIN_VALUE;
+                }
             }
-        }
-    }
-
-    private static final class Problem {
-        final String file;
-        final long row;
-        Rejection rejection;
-
-        Problem(String file, long row) {
-            this.file = file;
-            this.row = row;
-        }
-
-        Result reject(String column, Object value, String reason) {
-            if (rejection == null) {
-                rejection = new Rejection(file, row, column, value == null ? null : value.toString(), reason);
-            }
-            return new Result(null, rejection);
         }
     }
 }

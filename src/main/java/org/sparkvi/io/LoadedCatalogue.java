@@ -12,11 +12,12 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkvi.cavi.EventBlock;
 
 /**
- * A catalogue read once and cached as one columnar {@link EventBlock} per partition, with its quarantine:
- * every rejected record (kept until {@link #release}) and the count per reason.
+ * A catalogue read once and cached as one columnar {@link EventBlock} per partition beside that partition's
+ * quarantine (kept until {@link #release}), with the counts: records, used events, rejected per reason, and the
+ * bytes the blocks hold.
  */
-public record LoadedCatalogue(String input, JavaRDD<EventBlock> blocks, CoordinateSystem coords, long records,
-                              long used, Map<String, Long> rejectedByReason, JavaRDD<Rejection> rejections) {
+public record LoadedCatalogue(String input, JavaRDD<CataloguePartition> partitions, CoordinateSystem coords,
+                              long records, long used, Map<String, Long> rejectedByReason, long cachedBytes) {
 
     public static final StructType REJECTED_SCHEMA = new StructType()
             .add("file", DataTypes.StringType).add("row", DataTypes.LongType).add("column", DataTypes.StringType)
@@ -26,19 +27,27 @@ public record LoadedCatalogue(String input, JavaRDD<EventBlock> blocks, Coordina
         rejectedByReason = new TreeMap<>(rejectedByReason);
     }
 
+    /** The cached events, one block per partition (a view of the cache: nothing is recomputed). */
+    public JavaRDD<EventBlock> blocks() {
+        return partitions.map(CataloguePartition::block);
+    }
+
+    public JavaRDD<Rejection> rejections() {
+        return partitions.flatMap(p -> p.rejections().iterator());
+    }
+
     public long rejected() {
         return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The quarantine as a table (file, row, column, value, reason), ordered by file and row. */
     public Dataset<Row> rejectedTable(SparkSession spark) {
-        JavaRDD<Row> rows = rejections.map(r -> RowFactory.create(r.file(), r.row(), r.column(), r.value(), r.reason()));
+        JavaRDD<Row> rows = rejections().map(r -> RowFactory.create(r.file(), r.row(), r.column(), r.value(), r.reason()));
         return spark.createDataFrame(rows, REJECTED_SCHEMA).orderBy("file", "row");
     }
 
     /** Frees the cached blocks and the quarantine. */
     public void release() {
-        blocks.unpersist(false);
-        rejections.unpersist(false);
+        partitions.unpersist(false);
     }
 }

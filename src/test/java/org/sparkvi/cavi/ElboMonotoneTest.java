@@ -58,7 +58,7 @@ class ElboMonotoneTest {
             for (int n = 0; n < b.size; n++) {
                 w[n] = 0.1 + 2 * rnd.nextDouble();
             }
-            return new EventBlock(b.dim, b.x, b.strength, w, b.logBase, b.index, null, null, null, null, null);
+            return new EventBlock(b.dim, b.x, b.strength, w, b.logBase, b.index, null, null, null, null, null, null);
         }).toList();
     }
 }

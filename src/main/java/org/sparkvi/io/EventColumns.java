@@ -1,0 +1,151 @@
+package org.sparkvi.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkvi.cli.UserInputException;
+
+/**
+ * The catalogue's columns that a fit reads, as one flat projection of primitive types that the columnar reader
+ * fills and {@link EventParser} reads by ordinal, with no per-row objects. Every measurement becomes two columns:
+ * its value as a double (null when absent or not a number) and, when the source column is not a double, the value
+ * as written (text), which a rejection quotes. Text is a number only if it reads as a decimal number
+ * ({@link #DECIMAL}) or as inf / infinity / nan (then "not finite"): forms that Java's parser also takes, such as
+ * {@code 12f} or {@code 0x1p3}, mean nothing in a catalogue and are refused.
+ */
+public final class EventColumns implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String DECIMAL = "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$";
+    static final String SPECIAL = "(?i)^[+-]?(inf|infinity|nan)$";
+
+    /** Ordinals of one measurement: its double value and its text as written (-1 when the source is a double). */
+    public record Measure(String column, int value, int raw) implements Serializable {
+        public boolean present() {
+            return value >= 0;
+        }
+    }
+
+    final Measure latitude;
+    final Measure longitude;
+    final Measure depth;
+    final Measure[] x;
+    final Measure strength;
+    final Measure weight;
+    final Measure mag;
+    final int id;
+    /** Epoch milliseconds (timestamps and numbers) or, for text, the text (parsed in Java: ISO-8601 with or without zone). */
+    final int timeMillis;
+    final int timeText;
+    final int file;
+    final int row;
+    /** The record index column, or -1 when it is the file's offset plus the row (Parquet). */
+    final int index;
+    private final transient List<Column> projection;
+
+    public EventColumns(Dataset<Row> df, CoordinateSystem coords, StrengthSpec strengthSpec, String weightColumn,
+                        boolean withIndex, String catalogueName) {
+        StructType schema = df.schema();
+        List<Column> p = new ArrayList<>();
+        this.projection = p;
+        boolean latLon = coords.usesLatLon();
+        latitude = measure(p, schema, "latitude", latLon, catalogueName);
+        longitude = measure(p, schema, "longitude", latLon, catalogueName);
+        depth = measure(p, schema, "depth", coords.usesDepth(), catalogueName);
+        x = new Measure[coords.xColumns().size()];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = measure(p, schema, coords.xColumns().get(j), true, catalogueName);
+        }
+        strength = measure(p, schema, strengthSpec.column(), true, catalogueName);
+        weight = weightColumn == null ? new Measure(null, -1, -1) : measure(p, schema, weightColumn, true, catalogueName);
+        mag = measure(p, schema, "mag", false, catalogueName);
+        String idName = find(schema, "id");
+        id = idName == null ? -1 : add(p, col(q(idName)).cast(DataTypes.StringType));
+        String timeName = find(schema, "time");
+        DataType timeType = timeName == null ? null : schema.apply(timeName).dataType();
+        if (timeName == null) {
+            timeMillis = -1;
+            timeText = -1;
+        } else if (timeType.equals(DataTypes.TimestampType)) {
+            timeMillis = add(p, functions.unix_millis(col(q(timeName))));
+            timeText = -1;
+        } else if (timeType instanceof NumericType) {
+            timeMillis = add(p, col(q(timeName)).cast(DataTypes.LongType));
+            timeText = -1;
+        } else {
+            timeMillis = -1;
+            timeText = add(p, col(q(timeName)).cast(DataTypes.StringType));
+        }
+        file = add(p, col(CatalogueReader.SOURCE_FILE));
+        row = add(p, col(CatalogueReader.SOURCE_ROW).cast(DataTypes.LongType));
+        index = withIndex ? add(p, col(CatalogueReader.RECORD_INDEX)) : -1;
+    }
+
+    /** The projection to select from the catalogue, in ordinal order. */
+    public Column[] projection() {
+        return projection.toArray(new Column[0]);
+    }
+
+    private static int add(List<Column> p, Column c) {
+        p.add(c.as("_c" + p.size()));
+        return p.size() - 1;
+    }
+
+    private static String q(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    private static String find(StructType schema, String column) {
+        for (String n : schema.fieldNames()) {
+            if (n.equalsIgnoreCase(column)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static Measure measure(List<Column> p, StructType schema, String column, boolean required, String catalogue) {
+        String name = find(schema, column);
+        if (name == null) {
+            if (required) {
+                List<String> shown = java.util.Arrays.stream(schema.fieldNames()).filter(n -> !n.startsWith("_source_")
+                        && !n.startsWith("_record_")).toList();
+                throw new UserInputException("column '" + column + "' not found in " + catalogue + "; its columns are " + shown);
+            }
+            return new Measure(column, -1, -1);
+        }
+        StructField f = schema.apply(name);
+        Column c = col(q(name));
+        DataType t = f.dataType();
+        if (t.equals(DataTypes.DoubleType)) {
+            return new Measure(name, add(p, c), -1);
+        }
+        if (t instanceof NumericType) {
+            return new Measure(name, add(p, c.cast(DataTypes.DoubleType)), add(p, c.cast(DataTypes.StringType)));
+        }
+        if (t.equals(DataTypes.StringType)) {
+            Column s = functions.trim(c);
+            Column number = when(s.rlike(DECIMAL).or(s.rlike(SPECIAL)), s.try_cast(DataTypes.DoubleType));
+            return new Measure(name, add(p, number), add(p, c));
+        }
+        // booleans, dates, structs…: present but never a number
+        return new Measure(name, add(p, lit(null).cast(DataTypes.DoubleType)), add(p, c.cast(DataTypes.StringType)));
+    }
+
+    static String describeType(DataType t) {
+        return t.simpleString().toLowerCase(Locale.ROOT);
+    }
+}
