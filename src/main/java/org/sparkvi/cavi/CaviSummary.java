@@ -37,8 +37,9 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
         }
     }
 
+    /** {@code depthKm}: R − |m_k| for hypocentre coordinates (the depth of the posterior mean), else null. */
     public record Cluster(int k, double weight, double expectedCount, double[] mean, Double latitude, Double longitude,
-                          Double distanceKm, double rhoStar, double meanSd, Double meanSdKm, double lambdaShape,
+                          Double depthKm, Double distanceKm, double rhoStar, double meanSd, Double meanSdKm, double lambdaShape,
                           double lambdaRate, double lambdaMean, double[] lambdaCi95, Double piMean, long nEvents,
                           String timeStart, String timeEnd, String largestEventId, String largestEventTime,
                           Double largestEventMag) {
@@ -65,7 +66,7 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
             double sd = 1 / Math.sqrt(m.rhoStar()[c]);
             double kmPerUnit = cs.kmPerUnit();
             clusters.add(new Cluster(c, ev.expectedCount(c) / total, ev.expectedCount(c), mean,
-                    ll == null ? null : ll[0], ll == null ? null : ll[1],
+                    ll == null ? null : ll[0], ll == null ? null : ll[1], cs.depthKm(mean),
                     cs.kind() == CoordinateSystem.Kind.RADIAL ? Math.exp(mean[0]) : null,
                     m.rhoStar()[c], sd, Double.isNaN(kmPerUnit) ? null : sd * kmPerUnit,
                     m.lambdaShape()[c], m.lambdaRate()[c], m.lambdaShape()[c] / m.lambdaRate()[c],

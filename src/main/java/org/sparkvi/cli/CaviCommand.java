@@ -27,7 +27,8 @@ public final class CaviCommand implements Callable<Integer> {
     String output = "out/cavi";
     @Option(names = {"-k", "--k"}, description = "number of clusters K")
     int k = CaviOptions.DEFAULT_K;
-    @Option(names = "--coords", description = "location model: ecef (3-D Earth-centred km), lonlat (degrees), "
+    @Option(names = "--coords", description = "location model: ecef (3-D Earth-centred km, epicentres), hypocenter "
+            + "(3-D Earth-centred km at radius R - depth: deep and shallow events apart), lonlat (degrees), "
             + "local-km (km around the centroid), identity (--x-columns), radial (log km from --station)")
     String coords = "ecef";
     @Option(names = "--x-columns", split = ",", description = "numeric columns used as X with --coords identity")

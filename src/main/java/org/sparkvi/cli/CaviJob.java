@@ -135,7 +135,7 @@ public final class CaviJob {
             .add("expected_count", DataTypes.DoubleType, false)
             .add("mean", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
             .add("latitude", DataTypes.DoubleType).add("longitude", DataTypes.DoubleType)
-            .add("distance_km", DataTypes.DoubleType)
+            .add("depth_km", DataTypes.DoubleType).add("distance_km", DataTypes.DoubleType)
             .add("rho_star", DataTypes.DoubleType, false).add("mean_sd", DataTypes.DoubleType, false)
             .add("mean_sd_km", DataTypes.DoubleType)
             .add("lambda_shape", DataTypes.DoubleType, false).add("lambda_rate", DataTypes.DoubleType, false)
@@ -150,7 +150,7 @@ public final class CaviJob {
         List<Row> rows = new ArrayList<>();
         for (CaviSummary.Cluster c : s.clusters()) {
             rows.add(RowFactory.create(c.k(), c.weight(), c.expectedCount(), Rows.boxed(c.mean()), c.latitude(), c.longitude(),
-                    c.distanceKm(), c.rhoStar(), c.meanSd(), c.meanSdKm(), c.lambdaShape(), c.lambdaRate(),
+                    c.depthKm(), c.distanceKm(), c.rhoStar(), c.meanSd(), c.meanSdKm(), c.lambdaShape(), c.lambdaRate(),
                     c.lambdaMean(), Rows.boxed(c.lambdaCi95()), c.piMean(), c.nEvents(), c.timeStart(), c.timeEnd(),
                     c.largestEventId(), c.largestEventTime(), c.largestEventMag()));
         }

@@ -141,6 +141,14 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
         };
     }
 
+    /** The depth below the surface of a point of model space, R − |x| km, for HYPOCENTER; null elsewhere. */
+    public Double depthKm(double[] x) {
+        if (kind != Kind.HYPOCENTER) {
+            return null;
+        }
+        return EARTH_RADIUS_KM - Math.sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
+    }
+
     /**
      * Kilometres on the Earth's surface per unit of model space near a point (for drawing uncertainty):
      * LONLAT: a degree of latitude; LOCAL_KM and ECEF: 1; otherwise NaN.

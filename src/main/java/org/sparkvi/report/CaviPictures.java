@@ -24,7 +24,8 @@ public final class CaviPictures {
             if (c.latitude() == null) {
                 continue;
             }
-            String label = String.format(Locale.ROOT, "%d: N=%.0f, λ=%.1f", c.k(), c.expectedCount(), c.lambdaMean());
+            String label = String.format(Locale.ROOT, "%d: N=%.0f, λ=%.1f", c.k(), c.expectedCount(), c.lambdaMean())
+                    + (c.depthKm() == null ? "" : String.format(Locale.ROOT, ", %.0f km deep", c.depthKm()));
             out.add(new ClusterMarker(c.k(), c.longitude(), c.latitude(), RADIUS_95_2D * c.meanSd() * kmPerUnit, spread, label));
         }
         return out;
