@@ -51,6 +51,7 @@ public final class CatalogueLoader {
         Map<String, Long> offsets = source.fileOffsets();
         EventColumns columns = new EventColumns(source.rows(), readAs, req.strength(), req.weightColumn(),
                 offsets == null, req.path());
+        source.requireOneTypePerColumn(columns.sourceColumns());
         RDD<InternalRow> rows = source.rows().select(columns.projection()).queryExecution().toRdd();
         if (req.partitions() > 0 || rows.getNumPartitions() < parallelism) {
             int partitions = req.partitions() > 0 ? req.partitions() : parallelism;

@@ -75,7 +75,14 @@ public final class CatalogueReader {
      * Parquet, the first record index of each file (files in path order), from which a reader computes the index
      * as it goes: no pass over the data is needed to number the records.
      */
-    public record Source(Dataset<Row> rows, Map<String, Long> fileOffsets) {
+    public record Source(Dataset<Row> rows, Map<String, Long> fileOffsets, Map<String, ParquetFooters.Footer> footers) {
+        /** Refuses files that disagree on the type of a column the run reads (Parquet; text formats have no types). */
+        public void requireOneTypePerColumn(java.util.Collection<String> columns) {
+            if (footers != null) {
+                ParquetFooters.requireOneTypePerColumn(footers, columns);
+            }
+        }
+
         /** The rows with a record index column. */
         public Dataset<Row> withIndex() {
             if (fileOffsets == null) {
@@ -107,7 +114,7 @@ public final class CatalogueReader {
             case GEOJSON -> geoJson(spark, path);
             case PARQUET -> throw new IllegalStateException();
         };
-        return new Source(withRowNumbers(spark, canonicalNames(raw), path), null);
+        return new Source(withRowNumbers(spark, canonicalNames(raw), path), null, null);
     }
 
     /**
@@ -117,16 +124,17 @@ public final class CatalogueReader {
      */
     private static Source parquet(SparkSession spark, String path) {
         Dataset<Row> raw = spark.read().parquet(path);
-        Map<String, Long> counts = ParquetFooters.rowCounts(raw.inputFiles(), spark.sparkContext().hadoopConfiguration());
+        Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(raw.inputFiles(),
+                spark.sparkContext().hadoopConfiguration());
         Map<String, Long> offsets = new TreeMap<>();
         long next = 0;
-        for (Map.Entry<String, Long> e : counts.entrySet()) {
+        for (Map.Entry<String, ParquetFooters.Footer> e : footers.entrySet()) {
             offsets.put(e.getKey(), next);
-            next += e.getValue();
+            next += e.getValue().rows();
         }
         Dataset<Row> rows = canonicalNames(raw.withColumn(SOURCE_FILE, col("_metadata.file_path"))
                 .withColumn(SOURCE_ROW, col("_metadata.row_index").plus(1)));
-        return new Source(rows, offsets);
+        return new Source(rows, offsets, footers);
     }
 
     private static void requireExists(SparkSession spark, String path) {

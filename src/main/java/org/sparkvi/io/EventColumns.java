@@ -94,6 +94,20 @@ public final class EventColumns implements Serializable {
         index = withIndex ? add(p, col(CatalogueReader.RECORD_INDEX)) : -1;
     }
 
+    /** The catalogue's own names of the columns read (the aliases resolved), for checks across files. */
+    public List<String> sourceColumns() {
+        List<String> out = new ArrayList<>();
+        for (Measure m : List.of(latitude, longitude, depth, strength, weight, mag)) {
+            if (m.present()) {
+                out.add(m.column());
+            }
+        }
+        for (Measure m : x) {
+            out.add(m.column());
+        }
+        return out;
+    }
+
     /** The projection to select from the catalogue, in ordinal order. */
     public Column[] projection() {
         return projection.toArray(new Column[0]);

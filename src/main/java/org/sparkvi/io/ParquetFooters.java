@@ -19,23 +19,34 @@ final class ParquetFooters {
     private ParquetFooters() {
     }
 
-    /** File (as Spark's {@code _metadata.file_path} spells it) → rows. */
-    static Map<String, Long> rowCounts(String[] files, Configuration conf) {
+    /** What a footer says: the rows, and each top-level column's Parquet type (lower-case name → type). */
+    record Footer(long rows, Map<String, String> types) {
+    }
+
+    /** File (as Spark's {@code _metadata.file_path} spells it) → its footer. */
+    static Map<String, Footer> read(String[] files, Configuration conf) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, Math.max(1, files.length)), r -> {
             Thread t = new Thread(r, "sparkvi-parquet-footers");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<Long>> counts = new ArrayList<>();
+            List<Future<Footer>> counts = new ArrayList<>();
             for (String f : files) {
                 counts.add(pool.submit(() -> {
                     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f), conf))) {
-                        return reader.getRecordCount();
+                        Map<String, String> types = new TreeMap<>();
+                        for (org.apache.parquet.schema.Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
+                            types.put(t.getName().toLowerCase(java.util.Locale.ROOT), t.isPrimitive()
+                                    ? t.asPrimitiveType().getPrimitiveTypeName().name()
+                                    + (t.getLogicalTypeAnnotation() == null ? "" : " (" + t.getLogicalTypeAnnotation() + ")")
+                                    : "group");
+                        }
+                        return new Footer(reader.getRecordCount(), types);
                     }
                 }));
             }
-            Map<String, Long> out = new TreeMap<>();
+            Map<String, Footer> out = new TreeMap<>();
             for (int i = 0; i < files.length; i++) {
                 try {
                     out.put(metadataPath(files[i]), counts.get(i).get());
@@ -50,6 +61,29 @@ final class ParquetFooters {
             return out;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Refuses a catalogue whose files give one of {@code columns} different types (Spark would fail deep in a task),
+     * naming the column, a file of each type and the types.
+     */
+    static void requireOneTypePerColumn(Map<String, Footer> footers, java.util.Collection<String> columns) {
+        for (String column : columns) {
+            String c = column.toLowerCase(java.util.Locale.ROOT);
+            Map<String, String> fileOfType = new TreeMap<>();
+            footers.forEach((file, footer) -> {
+                String type = footer.types().get(c);
+                if (type != null) {
+                    fileOfType.putIfAbsent(type, file);
+                }
+            });
+            if (fileOfType.size() > 1) {
+                StringBuilder msg = new StringBuilder("column '" + column + "' has different types in the catalogue's files:");
+                fileOfType.forEach((type, file) -> msg.append(" ").append(type).append(" in ").append(file).append(";"));
+                msg.setLength(msg.length() - 1);
+                throw new UserInputException(msg + ". Rewrite the files with one type (jobs/sparkvi convert types ComCat columns).");
+            }
         }
     }
 
