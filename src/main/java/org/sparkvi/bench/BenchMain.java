@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code jobs/bench COMMAND [options]}: benchmarks (not tests), each beside its peer in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "sparkvi benchmarks",
-        subcommands = {CaviJobBenchmark.class, CommandLine.HelpCommand.class})
+        subcommands = {CaviJobBenchmark.class, CaviBenchmark.class, VaeBenchmark.class, SamplerBenchmark.class,
+                CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
     @Override
     public void run() {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.clustering.GaussianMixture;
@@ -34,38 +36,34 @@ import org.sparkvi.cli.SparkSessions;
  * A GaussianMixture iteration is timed as (fit with 1 + m iterations − fit with 1) / m, so its
  * initialisation is left out. Medians over the timed iterations / repeats.
  */
-public final class CaviBenchmark {
-    private CaviBenchmark() {
-    }
+@Command(name = "cavi", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = "Seconds per CAVI iteration against MLlib GaussianMixture on the same cached data, K = 8, D = 2")
+public final class CaviBenchmark implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--sizes", split = ",", description = "events")
+    List<Long> sizesList = List.of(100_000L, 1_000_000L, 10_000_000L);
+    @Option(names = "--k", description = "clusters")
+    int k = 8;
+    @Option(names = "--iterations", description = "CAVI iterations timed")
+    int iterations = 10;
+    @Option(names = "--gmm-iterations", description = "GaussianMixture iterations timed")
+    int gmmIterations = 3;
+    @Option(names = "--repeats", description = "runs; medians")
+    int repeats = 3;
+    @Option(names = "--master", description = "Spark master URL (default local[*])")
+    String master;
 
-    public static void main(String[] args) {
-        long[] sizes = {100_000, 1_000_000, 10_000_000};
-        int k = 8;
-        int iterations = 10;
-        int gmmIterations = 3;
-        int repeats = 3;
-        String master = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToLong(Long::parseLong).toArray();
-                case "--k" -> k = Integer.parseInt(args[++i]);
-                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
-                case "--gmm-iterations" -> gmmIterations = Integer.parseInt(args[++i]);
-                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-                case "--master" -> master = args[++i];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--sizes a,b,c --k K --iterations N --gmm-iterations M --repeats R --master URL)");
-            }
-        }
+    @Override
+    public Integer call() {
         SparkSession spark = SparkSessions.getOrCreate("sparkvi bench cavi", master);
         int cores = spark.sparkContext().defaultParallelism();
         System.out.printf(Locale.ROOT, "CAVI vs MLlib GaussianMixture, K=%d, D=2, %d cores (%s), Java %s%n", k, cores,
                 spark.sparkContext().master(), System.getProperty("java.version"));
         System.out.printf(Locale.ROOT, "%12s %14s %14s %14s %10s %16s %14s%n", "events", "cavi s/iter", "gmm s/iter",
                 "ratio gmm/cavi", "ns/event", "updates/s (N*K)", "gmm updates/s");
-        for (long n : sizes) {
+        for (long n : sizesList) {
             run(spark, n, k, iterations, gmmIterations, repeats, cores);
         }
+        return 0;
     }
 
     static void run(SparkSession spark, long n, int k, int iterations, int gmmIterations, int repeats, int partitions) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SaveMode;
@@ -19,7 +21,20 @@ import org.sparkvi.sampling.SampleJob;
  * cores, beside PyTorch's figures measured on this machine (../shared/anchors.md: torch 1.13, 2 threads, float32,
  * 10^8 draws in chunks of 10^7). Medians of the repeats.
  */
-public final class SamplerBenchmark {
+@Command(name = "sample", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = "Sampler speed in memory and to Parquet, against torch.distributions")
+public final class SamplerBenchmark implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--n", description = "draws in memory")
+    long n = 100_000_000L;
+    @Option(names = "--parquet-n", description = "draws written to Parquet")
+    long parquetN = 100_000_000L;
+    @Option(names = "--repeats", description = "runs; medians")
+    int repeats = 3;
+    @Option(names = "--master", description = "Spark master URL (default local[*])")
+    String master;
+    @Option(names = "--parquet-dir", description = "where the Parquet draws go")
+    String parquetDir = "out/bench-samples";
+
     /** torch.distributions on this machine, M draws/s (../shared/anchors.md). */
     static final double TORCH_EXPONENTIAL = 84.8;
     static final double TORCH_EXPONENTIAL_REPARAM = 63.5;
@@ -27,9 +42,6 @@ public final class SamplerBenchmark {
     static final double TORCH_GUMBEL_MAX = 12.9;
     static final double TORCH_GUMBEL_SOFTMAX = 6.7;
     static final int CHUNK = 1_000_000;
-
-    private SamplerBenchmark() {
-    }
 
     enum Kind {
         EXPONENTIAL_DIRECT("Exponential(1), direct (JDK ziggurat)", TORCH_EXPONENTIAL),
@@ -49,23 +61,8 @@ public final class SamplerBenchmark {
         }
     }
 
-    public static void main(String[] args) {
-        long n = 100_000_000L;
-        long parquetN = 100_000_000L;
-        int repeats = 3;
-        String master = null;
-        String parquetDir = "out/bench-samples";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--n" -> n = Long.parseLong(args[++i]);
-                case "--parquet-n" -> parquetN = Long.parseLong(args[++i]);
-                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-                case "--master" -> master = args[++i];
-                case "--parquet-dir" -> parquetDir = args[++i];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--n N --parquet-n N --repeats R --master URL --parquet-dir DIR)");
-            }
-        }
+    @Override
+    public Integer call() {
         SparkSession spark = SparkSessions.getOrCreate("sparkvi bench sample", master);
         int p = spark.sparkContext().defaultParallelism();
         System.out.printf(Locale.ROOT, "samplers: %d draws in memory, %d to Parquet, %d partitions (%s), medians of %d%n",
@@ -98,6 +95,7 @@ public final class SamplerBenchmark {
             System.out.printf(Locale.ROOT, "%-44s %12.2f %12.2f%n", law.name() + (law instanceof Law.Categorical
                     ? " (+ relaxed vector)" : ""), m, 2 * m);
         }
+        return 0;
     }
 
     /** Draws per second: each partition fills chunks of 10^6 values; the checksum keeps the work from being dropped. */

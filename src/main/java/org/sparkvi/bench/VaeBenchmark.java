@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.cli.SparkSessions;
@@ -26,27 +28,22 @@ import org.sparkvi.vae.VaeTrainer;
  * ceiling = batch / (step GEMM FLOPs / measured GEMM rate). Beside PyTorch's 3,500 images/s on this machine
  * (../shared/anchors.md). The last epoch of each run is timed; medians of the repeats.
  */
-public final class VaeBenchmark {
+@Command(name = "vae", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = "VAE training speed: images/s single-process and data-parallel, against the GEMM ceiling measured in the same run and PyTorch")
+public final class VaeBenchmark implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--images", description = "training images")
+    int images = 10_000;
+    @Option(names = "--epochs", description = "epochs per timed run")
+    int epochs = 2;
+    @Option(names = "--repeats", description = "runs; medians")
+    int repeats = 3;
+    @Option(names = "--master", description = "Spark master URL (default local[*])")
+    String master;
+
     static final double TORCH_IMAGES_PER_SECOND = 3500;
 
-    private VaeBenchmark() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        int images = 10_000;
-        int epochs = 2;
-        int repeats = 3;
-        String master = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--images" -> images = Integer.parseInt(args[++i]);
-                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-                case "--master" -> master = args[++i];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--images N --epochs E --repeats R --master URL)");
-            }
-        }
+    @Override
+    public Integer call() throws Exception {
         Path dir = Files.exists(Path.of("data/mnist/train-images-idx3-ubyte")) ? Path.of("data/mnist")
                 : Path.of("data/mnist-sample");
         MnistData all = MnistData.load(dir, "train");
@@ -85,6 +82,7 @@ public final class VaeBenchmark {
                     1e3 * t.compute / t.steps, 1e3 * t.broadcast / t.steps, 1e3 * t.synchronisation() / t.steps,
                     1e3 * t.merge / t.steps);
         }
+        return 0;
     }
 
     private static final SparkGradientSource.StepTiming[] LAST_TIMING = new SparkGradientSource.StepTiming[3];
