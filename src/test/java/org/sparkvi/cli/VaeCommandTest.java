@@ -51,6 +51,50 @@ class VaeCommandTest {
     }
 
     @Test
+    void aDivergingRunFailsAndLeavesThePreviousOutputAlone() throws Exception {
+        TestSpark.get();
+        Path out = dir.resolve("vae");
+        StringWriter err = new StringWriter();
+        String[] tiny = {"--epochs", "1", "--hidden", "16", "--latent", "4", "--output", out.toString(),
+            "--checkpoint-dir", dir.resolve("good-checkpoints").toString(), "--test-images", "20", "--iwae-images", "5",
+            "--iwae-k", "2"};
+        assertEquals(0, run(err, concat("vae", tiny)), err.toString());
+        java.util.Map<Path, String> before = contents(out);
+        assertTrue(before.containsKey(out.resolve("report.json")));
+        Path checkpoints = dir.resolve("vae-checkpoints");
+        assertEquals(2, run(err, "vae", "--learning-rate", "1000", "--epochs", "2", "--hidden", "16", "--latent", "4",
+                "--output", out.toString(), "--test-images", "20", "--iwae-images", "5", "--iwae-k", "2"), err.toString());
+        String message = err.toString().strip();
+        assertTrue(message.matches("sparkvi: error: training diverged at epoch 1, step \\d+ of 20: the training loss is "
+                + "(NaN|Infinity); try a smaller --learning-rate \\(this run used 1000.0\\); this run wrote no checkpoint; "
+                + java.util.regex.Pattern.quote(out.toString()) + " was left as it was"), message);
+        assertEquals(before, contents(out), "the earlier output, file for file");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("good-checkpoints", "vae"), files.map(p -> p.getFileName().toString())
+                    .filter(f -> !f.equals("vae-checkpoints")).sorted().toList(), "no staging folder left");
+        }
+        assertTrue(!Files.exists(checkpoints.resolve("epoch-001")), "no checkpoint of the diverged epoch");
+    }
+
+    static String[] concat(String first, String... rest) {
+        String[] a = new String[rest.length + 1];
+        a[0] = first;
+        System.arraycopy(rest, 0, a, 1, rest.length);
+        return a;
+    }
+
+    /** Every file under a folder and its bytes (as ISO-8859-1 text, so any bytes compare). */
+    static java.util.Map<Path, String> contents(Path folder) throws java.io.IOException {
+        java.util.Map<Path, String> m = new java.util.TreeMap<>();
+        try (var files = Files.walk(folder)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                m.put(f, new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        return m;
+    }
+
+    @Test
     void badOptionsAndDataAreNamed() {
         TestSpark.get();
         String out = dir.resolve("never").toString();
