@@ -59,6 +59,10 @@ public final class Main implements Runnable {
                 commandLine.getErr().println("sparkvi: error: " + root.getMessage());
                 return 2;
             }
+            if (root instanceof FailedCheckException) {
+                commandLine.getErr().println("sparkvi: failed: " + root.getMessage());
+                return 1;
+            }
             commandLine.getErr().println("sparkvi: failed: " + root);
             root.printStackTrace(commandLine.getErr());
             return 1;

@@ -1,6 +1,8 @@
 package org.sparkvi.sampling;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.distribution.ExponentialDistribution;
@@ -13,10 +15,13 @@ import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
  * report.json of a sample run: the sample mean and variance of each way against the exact values (with z-scores
  * from the sampling error), Kolmogorov–Smirnov tests (two-sample, and each way against the exact CDF, on the first
  * {@code ks_sample_size} indices) for continuous laws; χ² tests of each way's counts against π for Categorical.
+ * {@code non_finite} lists every number of the report that is NaN or infinite: any there means the check failed
+ * (a NaN z-score must never read as a pass).
  */
 public record SampleReport(String law, Map<String, Object> parameters, long n, long seed, int partitions,
                            Map<String, Object> mean, Map<String, Object> variance, Map<String, Object> ks,
-                           Map<String, Object> chi2, Map<String, Object> frequencies, double seconds) {
+                           Map<String, Object> chi2, Map<String, Object> frequencies, double seconds,
+                           List<String> nonFinite) {
 
     public static RealDistribution exact(Law law) {
         if (law instanceof Law.Exponential e) {
@@ -58,7 +63,7 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
         v.put("exact", var);
         v.put("direct", s.direct.variance());
         v.put("reparameterized", s.reparameterized.variance());
-        double sdVar = Math.sqrt((kurtosis - 1) * var * var / n);
+        double sdVar = var * Math.sqrt((kurtosis - 1) / n); // σ² √((κ − 1)/n): σ⁴ itself may overflow
         v.put("direct_z", (s.direct.variance() - var) / sdVar);
         v.put("reparameterized_z", (s.reparameterized.variance() - var) / sdVar);
         KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
@@ -69,7 +74,8 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
         k.put("direct_vs_exact", test(ks.kolmogorovSmirnovStatistic(d, direct), ks.kolmogorovSmirnovTest(d, direct)));
         k.put("reparameterized_vs_exact", test(ks.kolmogorovSmirnovStatistic(d, reparameterized),
                 ks.kolmogorovSmirnovTest(d, reparameterized)));
-        return new SampleReport(law.name(), parameters(law), n, seed, partitions, m, v, k, null, null, seconds);
+        return new SampleReport(law.name(), parameters(law), n, seed, partitions, m, v, k, null, null, seconds,
+                nonFinite(Map.of("mean", m, "variance", v, "ks", k)));
     }
 
     public static SampleReport categorical(Law.Categorical law, long n, long seed, int partitions, SampleSummary s,
@@ -87,7 +93,30 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
             relaxedMean[i] = s.relaxedSum[i] / n;
         }
         f.put("gumbel_softmax_mean", relaxedMean);
-        return new SampleReport(law.name(), parameters(law), n, seed, partitions, null, null, null, c, f, seconds);
+        return new SampleReport(law.name(), parameters(law), n, seed, partitions, null, null, null, c, f, seconds,
+                nonFinite(Map.of("chi2", c, "frequencies", f)));
+    }
+
+    /** "section.key = value" for every NaN or infinite number in the sections (nested maps and arrays too), sorted. */
+    static List<String> nonFinite(Map<String, Object> sections) {
+        List<String> bad = new ArrayList<>();
+        sections.forEach((name, value) -> collect(name, value, bad));
+        bad.sort(null);
+        return bad;
+    }
+
+    private static void collect(String name, Object value, List<String> bad) {
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            bad.add(name + " = " + d);
+        } else if (value instanceof double[] a) {
+            for (int i = 0; i < a.length; i++) {
+                if (!Double.isFinite(a[i])) {
+                    bad.add(name + "[" + i + "] = " + a[i]);
+                }
+            }
+        } else if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> collect(name + "." + k, v, bad));
+        }
     }
 
     private static Map<String, Object> test(double statistic, double p) {
@@ -147,10 +176,10 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s(%s): %d draws each way, seed %d, %d partitions, %.1f s%n",
                 law, params, n, seed, partitions, seconds));
         if (mean != null) {
-            b.append(String.format(Locale.ROOT, "mean      exact %.6f  direct %.6f (z %.2f)  reparameterized %.6f (z %.2f)%n",
+            b.append(String.format(Locale.ROOT, "mean      exact %.7g  direct %.7g (z %.2f)  reparameterized %.7g (z %.2f)%n",
                     mean.get("exact"), mean.get("direct"), mean.get("direct_z"), mean.get("reparameterized"),
                     mean.get("reparameterized_z")));
-            b.append(String.format(Locale.ROOT, "variance  exact %.6f  direct %.6f (z %.2f)  reparameterized %.6f (z %.2f)%n",
+            b.append(String.format(Locale.ROOT, "variance  exact %.7g  direct %.7g (z %.2f)  reparameterized %.7g (z %.2f)%n",
                     variance.get("exact"), variance.get("direct"), variance.get("direct_z"), variance.get("reparameterized"),
                     variance.get("reparameterized_z")));
             for (String key : new String[] {"two_sample", "direct_vs_exact", "reparameterized_vs_exact"}) {
@@ -171,6 +200,9 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
                     .append(System.lineSeparator());
             b.append("gumbel-softmax mean   ").append(java.util.Arrays.toString((double[]) frequencies.get("gumbel_softmax_mean")))
                     .append(System.lineSeparator());
+        }
+        if (!nonFinite.isEmpty()) {
+            b.append("FAILED: NaN or infinite: ").append(String.join(", ", nonFinite)).append(System.lineSeparator());
         }
         return b.toString();
     }

@@ -110,6 +110,20 @@ class SampleJobTest {
             {"sample", "normal", "--n", "-5", "--output", out}, {"--n must be between 1"},
             {"sample", "normal", "--n", "2000000000000", "--output", out}, {"--n must be between 1"},
             {"sample", "normal", "--n", "99999999999999999999", "--output", out}, {"--n"},
+            {"sample", "exponential", "--rate", "1e-300", "--n", "1000", "--output", out},
+                {"--rate must lie between 1e-100 and 1e100, got 1.0E-300 (further out, the variance of the draws "
+                    + "overflows or underflows double precision)"},
+            {"sample", "exponential", "--rate", "1e300", "--n", "1000", "--output", out},
+                {"--rate must lie between 1e-100 and 1e100, got 1.0E300"},
+            {"sample", "normal", "--std", "1e200", "--n", "1000", "--output", out},
+                {"--std must lie between 1e-100 and 1e100, got 1.0E200"},
+            {"sample", "normal", "--mean", "-1e200", "--n", "1000", "--output", out},
+                {"--mean must lie between -1e100 and 1e100, got -1.0E200"},
+            {"gradients", "--noise-sd", "1e-160", "--samples", "1000", "--output", out},
+                {"--noise-sd must lie between 1e-10 and 1e10, got 1.0E-160 (further out, the estimators' variances can "
+                    + "overflow double precision)"},
+            {"gradients", "--prior-sd", "1e20", "--samples", "1000", "--output", out},
+                {"--prior-sd must lie between 1e-10 and 1e10, got 1.0E20"},
             {"gradients", "--t", "1.5", "--output", out}, {"--t values must lie in [0, 1]"},
             {"gradients", "--samples", "1", "--output", out}, {"--samples"},
         };
