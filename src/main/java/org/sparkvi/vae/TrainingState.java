@@ -117,8 +117,4 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
         write(d, a);
         d.flush();
     }
-
-    static double[] readDoubles(InputStream in) throws IOException {
-        return read(new DataInputStream(in));
-    }
 }
