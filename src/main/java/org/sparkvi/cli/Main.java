@@ -39,7 +39,9 @@ public final class Main implements Runnable {
             cl.setErr(err);
         }
         try {
-            cl.setDefaultValueProvider(new ConfigFileDefaults(ConfigFileDefaults.scan(args)));
+            ConfigFileDefaults defaults = new ConfigFileDefaults(ConfigFileDefaults.scan(args));
+            defaults.check(ConfigFileDefaults.commandRun(cl, args));
+            cl.setDefaultValueProvider(defaults);
         } catch (UserInputException e) {
             cl.getErr().println("sparkvi: error: " + e.getMessage());
             return 2;
