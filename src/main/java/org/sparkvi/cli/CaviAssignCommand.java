@@ -46,6 +46,7 @@ public final class CaviAssignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Partitions.check(partitions);
         SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-assign", master);
         run(spark, model, BundledPaths.resolve(input), format,
                 new OutputRequest(output, "cavi-assign", overwrite.value(), List.of(model, input)), partitions);

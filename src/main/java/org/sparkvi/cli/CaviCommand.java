@@ -87,6 +87,7 @@ public final class CaviCommand implements Callable<Integer> {
     }
 
     CaviJob.Config config() {
+        Partitions.check(partitions);
         CaviOptions.Init initMethod = switch (init.toLowerCase(java.util.Locale.ROOT)) {
             case "kmeans++", "kmeans-plus-plus" -> CaviOptions.Init.KMEANS_PLUS_PLUS;
             case "kmeans-parallel", "kmeans||" -> CaviOptions.Init.KMEANS_PARALLEL;

@@ -41,6 +41,7 @@ public final class GradientsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Partitions.check(partitions);
         for (double v : t) {
             if (!(v >= 0 && v <= 1)) {
                 throw new UserInputException("--t values must lie in [0, 1], got " + Arrays.toString(t));

@@ -39,7 +39,9 @@ public final class Main implements Runnable {
             cl.setErr(err);
         }
         try {
-            cl.setDefaultValueProvider(new ConfigFileDefaults(ConfigFileDefaults.scan(args)));
+            ConfigFileDefaults defaults = new ConfigFileDefaults(ConfigFileDefaults.scan(args));
+            defaults.check(ConfigFileDefaults.commandRun(cl, args));
+            cl.setDefaultValueProvider(defaults);
         } catch (UserInputException e) {
             cl.getErr().println("sparkvi: error: " + e.getMessage());
             return 2;
@@ -58,6 +60,10 @@ public final class Main implements Runnable {
             if (root instanceof UserInputException || root instanceof IllegalArgumentException) {
                 commandLine.getErr().println("sparkvi: error: " + root.getMessage());
                 return 2;
+            }
+            if (root instanceof FailedCheckException) {
+                commandLine.getErr().println("sparkvi: failed: " + root.getMessage());
+                return 1;
             }
             commandLine.getErr().println("sparkvi: failed: " + root);
             root.printStackTrace(commandLine.getErr());

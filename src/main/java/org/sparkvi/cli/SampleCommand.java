@@ -39,6 +39,7 @@ public final class SampleCommand implements Runnable {
         String config;
 
         int run(Law law) {
+            Partitions.check(partitions);
             SparkSession spark = SparkSessions.getOrCreate("sparkvi sample " + law.name(), master);
             int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
             SampleJob.run(spark, law, n, p, seed, new org.sparkvi.io.OutputRequest(output, "sample", overwrite.value(), null));

@@ -63,6 +63,7 @@ public final class VaeCommand implements Callable<Integer> {
         VaeConfig c = new VaeConfig(784, hidden, latent, epochs, batchSize, learningRate, 0.9, 0.999, 1e-8, 0.2, seed,
                 parse(VaeConfig.Binarize.class, "--binarize", binarize), parse(VaeConfig.Estimator.class,
                 "--gradient-estimator", estimator));
+        Partitions.check(partitions);
         if (iwaeK < 1 || iwaeImages < 1 || testImages < 1) {
             throw new UserInputException("--iwae-k, --iwae-images and --test-images must be at least 1");
         }

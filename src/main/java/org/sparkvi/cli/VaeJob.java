@@ -12,6 +12,7 @@ import org.sparkvi.report.Json;
 import org.sparkvi.report.VaePictures;
 import org.sparkvi.vae.EpochMetrics;
 import org.sparkvi.vae.BarrierEpochEngine;
+import org.sparkvi.vae.DivergenceException;
 import org.sparkvi.vae.EpochEngine;
 import org.sparkvi.vae.LocalGradientSource;
 import org.sparkvi.vae.MnistData;
@@ -81,11 +82,18 @@ public final class VaeJob {
                 r.partitions() == 0 ? "in this process" : r.partitions() + " partitions", VaeNetwork.blasName());
         int testImages = Math.min(r.testImages(), test.count());
         TrainingState state;
+        String[] saved = {null}; // the last checkpoint this run wrote
         try (EpochEngine engine = engine(spark, r, train)) {
             LOG.info("engine: {}", r.partitions() == 0 ? "single process" : engine instanceof BarrierEpochEngine
                     ? "barrier tasks exchanging gradients in memory" : "one Spark job per step");
             state = VaeTrainer.train(c, train, test, testImages, engine, resume, listener(r.progressEvery()),
-                    s -> s.save(r.checkpoints(), hadoop));
+                    s -> saved[0] = s.save(r.checkpoints(), hadoop));
+        } catch (DivergenceException e) {
+            // no checkpoint of the diverged epoch was written and the output is not touched: say what is kept
+            String kept = saved[0] != null ? "the last good checkpoint is " + saved[0]
+                    : r.resume() != null ? "no new checkpoint was written (the one resumed from in " + r.resume()
+                    + " is kept)" : "this run wrote no checkpoint";
+            throw new UserInputException(e.getMessage() + "; " + kept + "; " + r.output() + " was left as it was", e);
         }
         VaeModel model = new VaeModel(c, state.params());
         int iwaeImages = Math.min(r.iwaeImages(), test.count());

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cli.FailedCheckException;
 import org.sparkvi.cli.FaultInjection;
 import org.sparkvi.cli.OrderedTreeAggregate;
 import org.sparkvi.cli.SparkSessions;
@@ -23,6 +24,8 @@ import org.sparkvi.report.Json;
  */
 public final class GradientStudy {
     public static final double[] DEFAULT_T = {0, 0.5, 0.75, 0.9, 0.97, 0.99, 0.999, 1};
+    static final double MIN_SD = 1e-10;
+    static final double MAX_SD = 1e10;
 
     private GradientStudy() {
     }
@@ -38,6 +41,15 @@ public final class GradientStudy {
             }
             if (!(priorSd > 0) || !(noiseSd > 0) || !Double.isFinite(priorSd) || !Double.isFinite(noiseSd)) {
                 throw new IllegalArgumentException("--prior-sd and --noise-sd must be positive finite numbers");
+            }
+            // the score function's variance grows like P³s₀⁴D² (P = 1/s₀² + n/σ²): within [1e-10, 1e10] it stays
+            // below about 1e140 for any n and D here; at --noise-sd 1e-160, P itself is infinite
+            for (String name : new String[] {"--prior-sd", "--noise-sd"}) {
+                double v = name.equals("--prior-sd") ? priorSd : noiseSd;
+                if (!(v >= MIN_SD && v <= MAX_SD)) {
+                    throw new IllegalArgumentException(name + " must lie between 1e-10 and 1e10, got " + v
+                            + " (further out, the estimators' variances can overflow double precision)");
+                }
             }
             if (samples < 2 || samples > SampleJob.MAX_N) {
                 throw new IllegalArgumentException("--samples must be between 2 and " + SampleJob.MAX_N + ", got " + samples);
@@ -85,6 +97,53 @@ public final class GradientStudy {
                 }, EstimatorMoments::merge, 64));
     }
 
+    /**
+     * One estimator's mean and variance per parameter, their total, and the largest |z| of a mean against the exact
+     * gradient (the score term against 0). A NaN or infinite mean or variance makes that z NaN, and so the maximum:
+     * it must not read as 0.00, a pass.
+     */
+    static Map<String, Object> estimator(EstimatorMoments m, int e, double[] exact) {
+        double[] mean = new double[exact.length];
+        double[] var = new double[exact.length];
+        double total = 0;
+        double maxZ = 0;
+        for (int p = 0; p < exact.length; p++) {
+            mean[p] = m.mean(e, p);
+            var[p] = m.variance(e, p);
+            total += var[p];
+            double target0 = e == 3 ? 0 : exact[p]; // the score term's mean is zero
+            double se = Math.sqrt(var[p] / m.count());
+            if (!Double.isFinite(mean[p]) || !Double.isFinite(se) || !Double.isFinite(target0)) {
+                maxZ = Double.NaN; // Math.max keeps a NaN
+            } else if (se > 1e-10 * (1 + Math.abs(target0))) {
+                // an estimator with no variance beyond round-off (STL at the optimum) has no z: it is exact
+                maxZ = Math.max(maxZ, Math.abs(mean[p] - target0) / se);
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("mean", mean);
+        r.put("variance", var);
+        r.put("total_variance", total);
+        r.put("max_abs_z", maxZ);
+        return r;
+    }
+
+    /** "t = T: name = value" for every NaN or infinite number of the report's points. */
+    static List<String> nonFinite(List<Point> points) {
+        List<String> bad = new ArrayList<>();
+        for (Point p : points) {
+            Map<String, Object> numbers = new LinkedHashMap<>();
+            numbers.put("distance", p.distance());
+            numbers.put("elbo", p.elbo());
+            numbers.put("exact_gradient", p.exactGradient());
+            numbers.putAll(p.estimators());
+            for (String b : SampleReport.nonFinite(numbers)) {
+                bad.add("t = " + p.t() + ": " + b);
+            }
+        }
+        return bad;
+    }
+
     public static Report run(SparkSession spark, Options o, OutputRequest output) {
         long t0 = System.nanoTime();
         ConjugateGaussianTarget target = ConjugateGaussianTarget.sampled(o.dim(), o.dataPoints(), o.priorSd(), o.noiseSd(), o.seed());
@@ -96,27 +155,7 @@ public final class GradientStudy {
             double[] exact = target.elboGradient(phi[0], phi[1]);
             Map<String, Map<String, Object>> est = new LinkedHashMap<>();
             for (int e = 0; e < GradientEstimators.NAMES.length; e++) {
-                double[] mean = new double[exact.length];
-                double[] var = new double[exact.length];
-                double total = 0;
-                double maxZ = 0;
-                for (int p = 0; p < exact.length; p++) {
-                    mean[p] = m.mean(e, p);
-                    var[p] = m.variance(e, p);
-                    total += var[p];
-                    double target0 = e == 3 ? 0 : exact[p]; // the score term's mean is zero
-                    double se = Math.sqrt(var[p] / m.count());
-                    // an estimator with no variance beyond round-off (STL at the optimum) has no z: it is exact
-                    if (se > 1e-10 * (1 + Math.abs(target0))) {
-                        maxZ = Math.max(maxZ, Math.abs(mean[p] - target0) / se);
-                    }
-                }
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("mean", mean);
-                r.put("variance", var);
-                r.put("total_variance", total);
-                r.put("max_abs_z", maxZ);
-                est.put(GradientEstimators.NAMES[e], r);
+                est.put(GradientEstimators.NAMES[e], estimator(m, e, exact));
             }
             double distance = 0;
             double[][] star = point(target, o.priorSd(), 1);
@@ -133,6 +172,13 @@ public final class GradientStudy {
         tg.put("posterior_precision", target.posteriorPrecision());
         tg.put("posterior_mean", target.posteriorMean());
         Report report = new Report(tg, o.samples(), o.seed(), o.partitions(), points, (System.nanoTime() - t0) / 1e9);
+        List<String> bad = nonFinite(points);
+        if (!bad.isEmpty()) {
+            System.out.print(table(report));
+            throw new FailedCheckException("the report has NaN or infinite statistics: " + String.join(", ",
+                    bad.subList(0, Math.min(8, bad.size()))) + (bad.size() > 8 ? " and " + (bad.size() - 8) + " more" : "")
+                    + "; " + output.path() + " was left as it was");
+        }
         try (AtomicOutput out = new AtomicOutput(output, spark.sparkContext().hadoopConfiguration())) {
             out.writeString("report.json", Json.write(report));
             out.writeBytes("variance.png", plot(report));

@@ -9,15 +9,31 @@ import java.util.Locale;
  * temperature, Normal(mean, std).
  */
 public sealed interface Law extends Serializable permits Law.Exponential, Law.Categorical, Law.Normal {
+    /**
+     * Scales (1/rate, std) and means are kept within [1e-100, 1e100]: the report squares the scale (a variance of
+     * 1e±200) and sums up to 10¹² squared deviations (1e212), which stays inside double precision (about 1e±308);
+     * much further out the variances overflow to ∞ or underflow to 0 and the z-scores become NaN.
+     */
+    double MIN_SCALE = 1e-100;
+    double MAX_SCALE = 1e100;
 
     String name();
 
-    /** Exponential with rate λ > 0: mean 1/λ, variance 1/λ². */
+    /** Refuses a rate or std outside [1e-100, 1e100], naming the option and the range. */
+    static void checkScale(String option, double value) {
+        if (!(value >= MIN_SCALE && value <= MAX_SCALE)) {
+            throw new IllegalArgumentException(option + " must lie between 1e-100 and 1e100, got " + value
+                    + " (further out, the variance of the draws overflows or underflows double precision)");
+        }
+    }
+
+    /** Exponential with rate λ in [1e-100, 1e100]: mean 1/λ, variance 1/λ². */
     record Exponential(double rate) implements Law {
         public Exponential {
             if (!(rate > 0) || !Double.isFinite(rate)) {
                 throw new IllegalArgumentException("--rate must be a positive finite number, got " + rate);
             }
+            checkScale("--rate", rate);
         }
 
         @Override
@@ -87,15 +103,20 @@ public sealed interface Law extends Serializable permits Law.Exponential, Law.Ca
         }
     }
 
-    /** Normal with mean μ and standard deviation σ > 0. */
+    /** Normal with mean μ, |μ| ≤ 1e100, and standard deviation σ in [1e-100, 1e100]. */
     record Normal(double mean, double std) implements Law {
         public Normal {
             if (!Double.isFinite(mean)) {
                 throw new IllegalArgumentException("--mean must be finite, got " + mean);
             }
+            if (!(Math.abs(mean) <= MAX_SCALE)) {
+                throw new IllegalArgumentException("--mean must lie between -1e100 and 1e100, got " + mean
+                        + " (further out, the draws and their squares can overflow double precision)");
+            }
             if (!(std > 0) || !Double.isFinite(std)) {
                 throw new IllegalArgumentException("--std must be a positive finite number, got " + std);
             }
+            checkScale("--std", std);
         }
 
         @Override

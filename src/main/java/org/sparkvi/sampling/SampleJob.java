@@ -14,6 +14,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkvi.cli.FailedCheckException;
 import org.sparkvi.cli.FaultInjection;
 import org.sparkvi.cli.OrderedTreeAggregate;
 import org.sparkvi.cli.SparkSessions;
@@ -88,6 +89,22 @@ public final class SampleJob {
                 }, SampleSummary::merge, 64));
     }
 
+    /** The report of a summary; for a continuous law the KS samples are the first min(n, 100,000) indices. */
+    static SampleReport report(Law law, long n, int partitions, long seed, SampleSummary s, double seconds) {
+        if (law instanceof Law.Categorical c) {
+            return SampleReport.categorical(c, n, seed, partitions, s, seconds);
+        }
+        int m = (int) Math.min(n, KS_SAMPLE);
+        Draws d = new Draws(law, seed);
+        double[] a = new double[m];
+        double[] b = new double[m];
+        for (int i = 0; i < m; i++) {
+            a[i] = d.directContinuous(i);
+            b[i] = d.reparameterizedContinuous(i);
+        }
+        return SampleReport.continuous(law, n, seed, partitions, s, a, b, seconds);
+    }
+
     public static SampleReport run(SparkSession spark, Law law, long n, int partitions, long seed, OutputRequest output) {
         if (n < 1 || n > MAX_N) {
             throw new IllegalArgumentException("--n must be between 1 and " + MAX_N + ", got " + n);
@@ -101,22 +118,16 @@ public final class SampleJob {
                     () -> dataset(spark, law, n, partitions, seed).write().mode(SaveMode.ErrorIfExists)
                             .parquet(out.path("samples.parquet")));
             SampleSummary s = summarise(spark, law, n, partitions, seed);
-            SampleReport report;
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            SampleReport report = report(law, n, partitions, seed, s, (System.nanoTime() - t0) / 1e9);
+            if (!report.nonFinite().isEmpty()) {
+                System.out.print(report.text());
+                throw new FailedCheckException("the report has NaN or infinite statistics: "
+                        + String.join(", ", report.nonFinite()) + "; " + output.path() + " was left as it was");
+            }
             if (law instanceof Law.Categorical c) {
-                report = SampleReport.categorical(c, n, seed, partitions, s, seconds);
                 out.writeBytes("histogram.png", HistogramPlot.categorical(c.probs(), s.directCounts, s.gumbelCounts,
                         "Categorical " + java.util.Arrays.toString(c.probs()) + ", " + n + " draws each way"));
             } else {
-                int m = (int) Math.min(n, KS_SAMPLE);
-                Draws d = new Draws(law, seed);
-                double[] a = new double[m];
-                double[] b = new double[m];
-                for (int i = 0; i < m; i++) {
-                    a[i] = d.directContinuous(i);
-                    b[i] = d.reparameterizedContinuous(i);
-                }
-                report = SampleReport.continuous(law, n, seed, partitions, s, a, b, seconds);
                 out.writeBytes("histogram.png", HistogramPlot.continuous(s.binLow(), s.binHigh(), s.directHistogram,
                         s.reparameterizedHistogram, n, SampleReport.exact(law)::density,
                         law.name() + " " + SampleReport.parameters(law).toString().replace('{', '(').replace('}', ')') + ", " + n + " draws each way"));

@@ -1,6 +1,8 @@
 package org.sparkvi.sampling;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.distribution.ExponentialDistribution;
@@ -13,10 +15,18 @@ import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
  * report.json of a sample run: the sample mean and variance of each way against the exact values (with z-scores
  * from the sampling error), Kolmogorov–Smirnov tests (two-sample, and each way against the exact CDF, on the first
  * {@code ks_sample_size} indices) for continuous laws; χ² tests of each way's counts against π for Categorical.
+ * {@code skipped} names each test that too few draws cannot support, with the reason (the samples are still
+ * written). {@code non_finite} lists every number of the report that is NaN or infinite: any there means the check
+ * failed (a NaN z-score must never read as a pass).
  */
 public record SampleReport(String law, Map<String, Object> parameters, long n, long seed, int partitions,
                            Map<String, Object> mean, Map<String, Object> variance, Map<String, Object> ks,
-                           Map<String, Object> chi2, Map<String, Object> frequencies, double seconds) {
+                           Map<String, Object> chi2, Map<String, Object> frequencies, Map<String, String> skipped,
+                           double seconds, List<String> nonFinite) {
+    /** Fewer draws than this leave no sample variance (it divides by n − 1) and no KS test (commons-math needs 2). */
+    static final int MIN_DRAWS = 2;
+    /** Cochran's rule: the χ² approximation of the statistic's law needs an expected count of 5 in every category. */
+    static final double MIN_EXPECTED = 5;
 
     public static RealDistribution exact(Law law) {
         if (law instanceof Law.Exponential e) {
@@ -56,28 +66,57 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
         m.put("reparameterized_z", (s.reparameterized.mean() - mean) / Math.sqrt(var / n));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("exact", var);
-        v.put("direct", s.direct.variance());
-        v.put("reparameterized", s.reparameterized.variance());
-        double sdVar = Math.sqrt((kurtosis - 1) * var * var / n);
-        v.put("direct_z", (s.direct.variance() - var) / sdVar);
-        v.put("reparameterized_z", (s.reparameterized.variance() - var) / sdVar);
-        KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
-        Map<String, Object> k = new LinkedHashMap<>();
-        k.put("sample_size", direct.length);
-        k.put("two_sample", test(ks.kolmogorovSmirnovStatistic(direct, reparameterized),
-                ks.kolmogorovSmirnovTest(direct, reparameterized)));
-        k.put("direct_vs_exact", test(ks.kolmogorovSmirnovStatistic(d, direct), ks.kolmogorovSmirnovTest(d, direct)));
-        k.put("reparameterized_vs_exact", test(ks.kolmogorovSmirnovStatistic(d, reparameterized),
-                ks.kolmogorovSmirnovTest(d, reparameterized)));
-        return new SampleReport(law.name(), parameters(law), n, seed, partitions, m, v, k, null, null, seconds);
+        Map<String, String> skipped = new LinkedHashMap<>();
+        if (n >= MIN_DRAWS) {
+            v.put("direct", s.direct.variance());
+            v.put("reparameterized", s.reparameterized.variance());
+            double sdVar = var * Math.sqrt((kurtosis - 1) / n); // σ² √((κ − 1)/n): σ⁴ itself may overflow
+            v.put("direct_z", (s.direct.variance() - var) / sdVar);
+            v.put("reparameterized_z", (s.reparameterized.variance() - var) / sdVar);
+        } else {
+            skipped.put("variance", "the sample variance needs at least " + MIN_DRAWS + " draws each way, got " + n);
+        }
+        Map<String, Object> k = null;
+        if (direct.length >= MIN_DRAWS) {
+            KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
+            k = new LinkedHashMap<>();
+            k.put("sample_size", direct.length);
+            k.put("two_sample", test(ks.kolmogorovSmirnovStatistic(direct, reparameterized),
+                    ks.kolmogorovSmirnovTest(direct, reparameterized)));
+            k.put("direct_vs_exact", test(ks.kolmogorovSmirnovStatistic(d, direct), ks.kolmogorovSmirnovTest(d, direct)));
+            k.put("reparameterized_vs_exact", test(ks.kolmogorovSmirnovStatistic(d, reparameterized),
+                    ks.kolmogorovSmirnovTest(d, reparameterized)));
+        } else {
+            skipped.put("ks", "the Kolmogorov-Smirnov tests need at least " + MIN_DRAWS + " draws each way, got "
+                    + direct.length);
+        }
+        Map<String, Object> numbers = new LinkedHashMap<>();
+        numbers.put("mean", m);
+        numbers.put("variance", v);
+        numbers.put("ks", k);
+        return new SampleReport(law.name(), parameters(law), n, seed, partitions, m, v, k, null, null,
+                skipped.isEmpty() ? null : skipped, seconds, nonFinite(numbers));
     }
 
     public static SampleReport categorical(Law.Categorical law, long n, long seed, int partitions, SampleSummary s,
                                            double seconds) {
         double[] p = law.probs();
+        double fewest = Double.POSITIVE_INFINITY; // the smallest expected count n·π_k over the categories with π_k > 0
+        for (double pk : p) {
+            if (pk > 0) {
+                fewest = Math.min(fewest, n * pk);
+            }
+        }
+        Map<String, String> skipped = null;
+        boolean enough = fewest >= MIN_EXPECTED;
+        if (!enough) {
+            skipped = Map.of("chi2", String.format(Locale.ROOT, "the chi-square tests need an expected count n*pi of at "
+                    + "least %.0f in every category, the smallest is %.4g (n = %d); draws in zero-probability categories "
+                    + "are still counted", MIN_EXPECTED, fewest, n));
+        }
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("direct", chi2(p, s.directCounts));
-        c.put("gumbel_max", chi2(p, s.gumbelCounts));
+        c.put("direct", chi2(p, s.directCounts, enough));
+        c.put("gumbel_max", chi2(p, s.gumbelCounts, enough));
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("pi", p);
         f.put("direct", frequencies(s.directCounts, n));
@@ -87,7 +126,30 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
             relaxedMean[i] = s.relaxedSum[i] / n;
         }
         f.put("gumbel_softmax_mean", relaxedMean);
-        return new SampleReport(law.name(), parameters(law), n, seed, partitions, null, null, null, c, f, seconds);
+        return new SampleReport(law.name(), parameters(law), n, seed, partitions, null, null, null, c, f, skipped,
+                seconds, nonFinite(Map.of("chi2", c, "frequencies", f)));
+    }
+
+    /** "section.key = value" for every NaN or infinite number in the sections (nested maps and arrays too), sorted. */
+    static List<String> nonFinite(Map<String, Object> sections) {
+        List<String> bad = new ArrayList<>();
+        sections.forEach((name, value) -> collect(name, value, bad));
+        bad.sort(null);
+        return bad;
+    }
+
+    private static void collect(String name, Object value, List<String> bad) {
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            bad.add(name + " = " + d);
+        } else if (value instanceof double[] a) {
+            for (int i = 0; i < a.length; i++) {
+                if (!Double.isFinite(a[i])) {
+                    bad.add(name + "[" + i + "] = " + a[i]);
+                }
+            }
+        } else if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> collect(name + "." + k, v, bad));
+        }
     }
 
     private static Map<String, Object> test(double statistic, double p) {
@@ -97,8 +159,11 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
         return t;
     }
 
-    /** χ² of the counts against n·π over the categories with π > 0 (a draw in a zero-probability category fails outright). */
-    static Map<String, Object> chi2(double[] p, long[] counts) {
+    /**
+     * χ² of the counts against n·π over the categories with π > 0 (a draw in a zero-probability category fails
+     * outright); without {@code enough} draws for the test, only that count.
+     */
+    static Map<String, Object> chi2(double[] p, long[] counts, boolean enough) {
         int positive = 0;
         long impossible = 0;
         for (int i = 0; i < p.length; i++) {
@@ -117,6 +182,10 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
             }
         }
         Map<String, Object> t = new LinkedHashMap<>();
+        if (!enough) {
+            t.put("draws_in_zero_probability_categories", impossible);
+            return t;
+        }
         if (positive < 2) {
             t.put("statistic", 0.0);
             t.put("df", 0);
@@ -147,13 +216,15 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s(%s): %d draws each way, seed %d, %d partitions, %.1f s%n",
                 law, params, n, seed, partitions, seconds));
         if (mean != null) {
-            b.append(String.format(Locale.ROOT, "mean      exact %.6f  direct %.6f (z %.2f)  reparameterized %.6f (z %.2f)%n",
+            b.append(String.format(Locale.ROOT, "mean      exact %.7g  direct %.7g (z %.2f)  reparameterized %.7g (z %.2f)%n",
                     mean.get("exact"), mean.get("direct"), mean.get("direct_z"), mean.get("reparameterized"),
                     mean.get("reparameterized_z")));
-            b.append(String.format(Locale.ROOT, "variance  exact %.6f  direct %.6f (z %.2f)  reparameterized %.6f (z %.2f)%n",
-                    variance.get("exact"), variance.get("direct"), variance.get("direct_z"), variance.get("reparameterized"),
-                    variance.get("reparameterized_z")));
-            for (String key : new String[] {"two_sample", "direct_vs_exact", "reparameterized_vs_exact"}) {
+            if (variance.containsKey("direct")) {
+                b.append(String.format(Locale.ROOT, "variance  exact %.7g  direct %.7g (z %.2f)  reparameterized %.7g (z %.2f)%n",
+                        variance.get("exact"), variance.get("direct"), variance.get("direct_z"),
+                        variance.get("reparameterized"), variance.get("reparameterized_z")));
+            }
+            for (String key : ks == null ? new String[0] : new String[] {"two_sample", "direct_vs_exact", "reparameterized_vs_exact"}) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> t = (Map<String, Object>) ks.get(key);
                 b.append(String.format(Locale.ROOT, "KS %-25s D = %.5f  p = %.4f  (first %s draws)%n", key,
@@ -163,14 +234,23 @@ public record SampleReport(String law, Map<String, Object> parameters, long n, l
             for (String key : new String[] {"direct", "gumbel_max"}) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> t = (Map<String, Object>) chi2.get(key);
-                b.append(String.format(Locale.ROOT, "chi2 %-10s = %.3f  df %s  p = %.4f  frequencies %s%n", key,
-                        t.get("statistic"), t.get("df"), t.get("p_value"),
-                        java.util.Arrays.toString((double[]) frequencies.get(key))));
+                String freq = java.util.Arrays.toString((double[]) frequencies.get(key));
+                b.append(t.containsKey("statistic") ? String.format(Locale.ROOT, "chi2 %-10s = %.3f  df %s  p = %.4f  "
+                        + "frequencies %s%n", key, t.get("statistic"), t.get("df"), t.get("p_value"), freq)
+                        : String.format(Locale.ROOT, "%-17s  draws in zero-probability categories %s  frequencies %s%n",
+                        key, t.get("draws_in_zero_probability_categories"), freq));
             }
             b.append("pi                    ").append(java.util.Arrays.toString((double[]) frequencies.get("pi")))
                     .append(System.lineSeparator());
             b.append("gumbel-softmax mean   ").append(java.util.Arrays.toString((double[]) frequencies.get("gumbel_softmax_mean")))
                     .append(System.lineSeparator());
+        }
+        if (skipped != null) {
+            skipped.forEach((name, why) -> b.append("skipped ").append(name).append(": ").append(why)
+                    .append(System.lineSeparator()));
+        }
+        if (!nonFinite.isEmpty()) {
+            b.append("FAILED: NaN or infinite: ").append(String.join(", ", nonFinite)).append(System.lineSeparator());
         }
         return b.toString();
     }

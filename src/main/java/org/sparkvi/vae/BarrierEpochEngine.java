@@ -86,6 +86,7 @@ public final class BarrierEpochEngine implements EpochEngine {
         final double[] losses;
         final CyclicBarrier barrier;
         double lossSum;
+        long updates; // Adam steps applied: all of the epoch's, unless a non-finite loss ended it early
 
         Exchange(Epoch e) {
             params = e.params0.clone();
@@ -125,8 +126,7 @@ public final class BarrierEpochEngine implements EpochEngine {
                     .mapToPair(a -> new scala.Tuple2<>(0, a)).reduceByKey(Math::max, 1).values().collect());
             Exchange x = e.attempts.get(done.get(0));
             System.arraycopy(x.params, 0, params, 0, params.length);
-            int steps = (order.length + c.batchSize() - 1) / c.batchSize();
-            adam.advance(x.m, x.v, steps);
+            adam.advance(x.m, x.v, x.updates);
             return x.lossSum;
         } finally {
             EPOCHS.remove(key);
@@ -155,6 +155,17 @@ public final class BarrierEpochEngine implements EpochEngine {
             java.util.Arrays.fill(g, 0);
             x.losses[p] = SparkGradientSource.shardLossAndGradient(c, shard, x.params, epoch, batch, g);
             x.barrier.await();
+            double loss = 0; // every task sums the same losses in the same order, so all stop at the same step
+            for (double l : x.losses) {
+                loss += l;
+            }
+            if (!Double.isFinite(loss)) { // diverged: the step is reported, not applied, and the epoch ends here
+                if (p == 0) {
+                    x.lossSum += loss;
+                    e.progress.step(s + 1, Math.min(n, start + c.batchSize()), loss, batch.length);
+                }
+                break;
+            }
             for (int i = from; i < to; i++) {
                 double sum = 0; // (0 + g_0) + g_1 + …: the merge order of the stepwise engine
                 for (int q = 0; q < e.partitions; q++) {
@@ -164,11 +175,8 @@ public final class BarrierEpochEngine implements EpochEngine {
             }
             e.adam.applyTo(x.params, x.m, x.v, x.summed, from, to, t + s + 1);
             if (p == 0) {
-                double loss = 0;
-                for (double l : x.losses) {
-                    loss += l;
-                }
                 x.lossSum += loss;
+                x.updates++;
                 e.progress.step(s + 1, Math.min(n, start + c.batchSize()), loss, batch.length);
             }
             x.barrier.await();

@@ -2,7 +2,11 @@ package org.sparkvi.vae;
 
 /** Runs one epoch of synchronous minibatch steps: every step applies Adam to the whole global minibatch's gradient. */
 public interface EpochEngine extends AutoCloseable {
-    /** Steps over the batches of {@code order} in turn, updating params and adam in place; returns the sum of batch losses. */
+    /**
+     * Steps over the batches of {@code order} in turn, updating params and adam in place; returns the sum of batch
+     * losses. A step whose loss is not finite ends the epoch there, reported but not applied (its gradient is
+     * meaningless); the caller stops training.
+     */
     double epoch(VaeConfig c, double[] params, Adam adam, int epoch, int[] order, StepProgress progress);
 
     @Override
@@ -30,6 +34,10 @@ public interface EpochEngine extends AutoCloseable {
                     int[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + c.batchSize()));
                     java.util.Arrays.fill(grad, 0);
                     double loss = source.lossAndGradient(params, epoch, batch, grad);
+                    if (!Double.isFinite(loss)) {
+                        progress.step(s + 1, Math.min(n, from + c.batchSize()), loss, batch.length);
+                        return sum + loss;
+                    }
                     adam.update(params, grad);
                     sum += loss;
                     progress.step(s + 1, Math.min(n, from + c.batchSize()), loss, batch.length);

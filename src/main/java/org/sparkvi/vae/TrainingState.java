@@ -24,7 +24,8 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
                             long adamStep, List<EpochMetrics> metrics) {
     static final int MAGIC = 0x56414531; // "VAE1"
 
-    public void save(String dir, Configuration conf) {
+    /** Writes DIR/epoch-NNN and returns its path. */
+    public String save(String dir, Configuration conf) {
         String name = String.format("%s/epoch-%03d", dir, epochsDone);
         try (AtomicOutput out = new AtomicOutput(org.sparkvi.io.OutputRequest.of(name, "vae-checkpoint"), conf)) {
             try (DataOutputStream d = new DataOutputStream(new java.io.BufferedOutputStream(out.create("state.bin"), 1 << 16))) {
@@ -48,6 +49,7 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + name + ": " + e.getMessage(), e);
         }
+        return name;
     }
 
     private static void write(DataOutputStream d, double[] a) throws IOException {
@@ -114,9 +116,5 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
         DataOutputStream d = new DataOutputStream(out);
         write(d, a);
         d.flush();
-    }
-
-    static double[] readDoubles(InputStream in) throws IOException {
-        return read(new DataInputStream(in));
     }
 }

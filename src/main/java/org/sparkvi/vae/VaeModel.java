@@ -1,10 +1,14 @@
 package org.sparkvi.vae;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -24,7 +28,10 @@ public record VaeModel(VaeConfig config, double[] params) {
         }
     }
 
-    /** Loads DIR/model.json and DIR/parameters.bin (DIR may also be a vae output folder holding model/). */
+    /**
+     * Loads DIR/model.json and DIR/parameters.bin (DIR may also be a vae output folder holding model/). A folder that
+     * is not a VAE model gets one line naming the file and what is wrong with it.
+     */
     public static VaeModel load(String dir, Configuration conf) {
         try {
             Path root = new Path(dir);
@@ -32,25 +39,80 @@ public record VaeModel(VaeConfig config, double[] params) {
             if (!fs.exists(new Path(root, "model.json")) && fs.exists(new Path(new Path(root, "model"), "model.json"))) {
                 root = new Path(root, "model");
             }
-            if (!fs.exists(new Path(root, "model.json"))) {
-                throw new UserInputException("no VAE model at " + dir + " (expected model.json and parameters.bin)");
+            Path json = new Path(root, "model.json");
+            if (!fs.exists(json)) {
+                throw notModel(dir, json + " not found");
             }
             VaeConfig c;
-            try (InputStream in = fs.open(new Path(root, "model.json"))) {
-                c = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), VaeConfig.class);
+            try (InputStream in = fs.open(json)) {
+                c = config(dir, json, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
-            double[] p;
-            try (InputStream in = new java.io.BufferedInputStream(fs.open(new Path(root, "parameters.bin")), 1 << 16)) {
-                p = TrainingState.readDoubles(in);
+            Path bin = new Path(root, "parameters.bin");
+            if (!fs.exists(bin)) {
+                throw notModel(dir, bin + " not found");
             }
-            if (p.length != new VaeLayout(c).size()) {
-                throw new UserInputException(root + ": " + p.length + " parameters, the configuration needs "
-                        + new VaeLayout(c).size());
+            try (InputStream in = new java.io.BufferedInputStream(fs.open(bin), 1 << 16)) {
+                return new VaeModel(c, parameters(dir, bin, in, new VaeLayout(c).size()));
             }
-            return new VaeModel(c, p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the VAE model at " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static UserInputException notModel(String dir, String why) {
+        return new UserInputException(dir + " is not a VAE model: " + why);
+    }
+
+    /** The configuration in model.json: JSON holding every field a VAE configuration has, with valid values. */
+    static VaeConfig config(String dir, Path file, String text) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw notModel(dir, "cannot read " + file + ": not JSON (" + oneLine(e.getOriginalMessage()) + ")");
+        }
+        List<String> missing = new ArrayList<>();
+        Json.MAPPER.valueToTree(VaeConfig.defaults()).fieldNames().forEachRemaining(f -> {
+            if (node == null || !node.has(f)) {
+                missing.add(f);
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw notModel(dir, "cannot read " + file + ": it has no " + String.join(", ", missing)
+                    + " (the fields of a VAE configuration)");
+        }
+        try {
+            return Json.MAPPER.treeToValue(node, VaeConfig.class);
+        } catch (JsonProcessingException e) {
+            // VaeConfig's own check (e.g. "hidden must be at least 1") arrives as the cause
+            Throwable why = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw notModel(dir, "cannot read " + file + ": " + oneLine(why instanceof JsonProcessingException j
+                    ? j.getOriginalMessage() : why.getMessage()));
+        }
+    }
+
+    /** The parameters: their count (which must be what the configuration needs) then that many big-endian doubles. */
+    static double[] parameters(String dir, Path file, InputStream in, int expected) throws IOException {
+        java.io.DataInputStream d = new java.io.DataInputStream(in);
+        try {
+            int count = d.readInt();
+            if (count != expected) {
+                throw notModel(dir, "cannot read " + file + ": it holds " + count
+                        + " parameters, the configuration in model.json needs " + expected);
+            }
+            double[] p = new double[count];
+            for (int i = 0; i < count; i++) {
+                p[i] = d.readDouble();
+            }
+            return p;
+        } catch (java.io.EOFException e) {
+            throw notModel(dir, "cannot read " + file + ": it ends early (truncated), before the " + expected
+                    + " parameters the configuration needs");
+        }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("").strip();
     }
 
     /** Pixel probabilities of n images decoded from z ~ N(0, I) drawn from the seed: n × input. */

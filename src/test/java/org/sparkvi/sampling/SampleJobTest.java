@@ -92,6 +92,44 @@ class SampleJobTest {
     }
 
     @Test
+    void tooFewDrawsSkipTheTestsThatNeedMoreAndStillWriteTheSamples() throws Exception {
+        TestSpark.get();
+        Path one = dir.resolve("one");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "sample", "normal", "--n", "1", "--output", one.toString()), err.toString());
+        assertEquals(1, TestSpark.get().read().parquet(one.resolve("samples.parquet").toString()).count());
+        assertTrue(Files.exists(one.resolve("histogram.png")));
+        JsonNode r = Json.MAPPER.readTree(Files.readString(one.resolve("report.json")));
+        assertEquals("the sample variance needs at least 2 draws each way, got 1", r.at("/skipped/variance").asText());
+        assertEquals("the Kolmogorov-Smirnov tests need at least 2 draws each way, got 1", r.at("/skipped/ks").asText());
+        assertTrue(r.get("ks").isNull());
+        assertEquals(List.of("exact"), iterable(r.get("variance").fieldNames()));
+        double draw = TestSpark.get().read().parquet(one.resolve("samples.parquet").toString()).first().getDouble(1);
+        assertEquals(draw, r.at("/mean/direct_z").asDouble(), 0.0, "one draw of N(0, 1) is its own z-score");
+
+        Path cat = dir.resolve("cat-one");
+        assertEquals(0, run(err, "sample", "categorical", "--n", "1", "--output", cat.toString()), err.toString());
+        JsonNode c = Json.MAPPER.readTree(Files.readString(cat.resolve("report.json")));
+        assertEquals("the chi-square tests need an expected count n*pi of at least 5 in every category, the smallest "
+                + "is 0.1000 (n = 1); draws in zero-probability categories are still counted", c.at("/skipped/chi2").asText());
+        assertTrue(c.at("/chi2/direct/p_value").isMissingNode());
+        assertEquals(0, c.at("/chi2/direct/draws_in_zero_probability_categories").asLong());
+
+        Path two = dir.resolve("two");
+        assertEquals(0, run(err, "sample", "exponential", "--n", "2", "--output", two.toString()), err.toString());
+        JsonNode t = Json.MAPPER.readTree(Files.readString(two.resolve("report.json")));
+        assertTrue(t.get("skipped").isNull(), "two draws allow every test: " + t.get("skipped"));
+        assertEquals(2, t.at("/ks/sample_size").asInt());
+        assertTrue(Double.isFinite(t.at("/variance/direct_z").asDouble()));
+    }
+
+    static <T> java.util.List<T> iterable(java.util.Iterator<T> it) {
+        java.util.List<T> list = new java.util.ArrayList<>();
+        it.forEachRemaining(list::add);
+        return list;
+    }
+
+    @Test
     void badInputGetsAClearError() {
         TestSpark.get();
         String out = dir.resolve("never").toString();
@@ -110,6 +148,20 @@ class SampleJobTest {
             {"sample", "normal", "--n", "-5", "--output", out}, {"--n must be between 1"},
             {"sample", "normal", "--n", "2000000000000", "--output", out}, {"--n must be between 1"},
             {"sample", "normal", "--n", "99999999999999999999", "--output", out}, {"--n"},
+            {"sample", "exponential", "--rate", "1e-300", "--n", "1000", "--output", out},
+                {"--rate must lie between 1e-100 and 1e100, got 1.0E-300 (further out, the variance of the draws "
+                    + "overflows or underflows double precision)"},
+            {"sample", "exponential", "--rate", "1e300", "--n", "1000", "--output", out},
+                {"--rate must lie between 1e-100 and 1e100, got 1.0E300"},
+            {"sample", "normal", "--std", "1e200", "--n", "1000", "--output", out},
+                {"--std must lie between 1e-100 and 1e100, got 1.0E200"},
+            {"sample", "normal", "--mean", "-1e200", "--n", "1000", "--output", out},
+                {"--mean must lie between -1e100 and 1e100, got -1.0E200"},
+            {"gradients", "--noise-sd", "1e-160", "--samples", "1000", "--output", out},
+                {"--noise-sd must lie between 1e-10 and 1e10, got 1.0E-160 (further out, the estimators' variances can "
+                    + "overflow double precision)"},
+            {"gradients", "--prior-sd", "1e20", "--samples", "1000", "--output", out},
+                {"--prior-sd must lie between 1e-10 and 1e10, got 1.0E20"},
             {"gradients", "--t", "1.5", "--output", out}, {"--t values must lie in [0, 1]"},
             {"gradients", "--samples", "1", "--output", out}, {"--samples"},
         };

@@ -2,6 +2,7 @@ package org.sparkvi.vae;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -141,6 +142,70 @@ class VaeTrainingTest {
         for (int e = 0; e < 2; e++) {
             assertEquals(reference.metrics().get(e).trainLoss(), resumed.metrics().get(e).trainLoss(), 0.0);
             assertEquals(reference.metrics().get(e).testLoss(), resumed.metrics().get(e).testLoss(), 0.0);
+        }
+    }
+
+    /** The local source, but step {@code badStep} (1-based) of epoch {@code badEpoch} returns the given loss and gradient. */
+    static GradientSource poisoned(VaeConfig c, int badEpoch, int badStep, double loss, double gradient) {
+        LocalGradientSource local = new LocalGradientSource(c, train);
+        int[] calls = {0, -1}; // calls this epoch, the epoch
+        return (params, epoch, batch, grad) -> {
+            calls[0] = epoch == calls[1] ? calls[0] + 1 : 1;
+            calls[1] = epoch;
+            double l = local.lossAndGradient(params, epoch, batch, grad);
+            if (epoch == badEpoch && calls[0] == badStep) {
+                java.util.Arrays.fill(grad, gradient);
+                return loss;
+            }
+            return l;
+        };
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingAndKeepsTheLastGoodCheckpoint() {
+        Configuration conf = new Configuration();
+        String checkpoints = dir.resolve("ck").toString();
+        java.util.List<String> saved = new java.util.ArrayList<>();
+        DivergenceException e = assertThrows(DivergenceException.class, () -> VaeTrainer.train(CONFIG, train, test, 100,
+                poisoned(CONFIG, 1, 3, Double.NaN, 0), null, VaeListener.NONE, s -> saved.add(s.save(checkpoints, conf))));
+        assertEquals("training diverged at epoch 2, step 3 of 8: the training loss is NaN; try a smaller --learning-rate "
+                + "(this run used 0.001)", e.getMessage());
+        assertEquals(java.util.List.of(checkpoints + "/epoch-001"), saved, "no checkpoint of the diverged epoch");
+        TrainingState kept = TrainingState.latest(checkpoints, conf);
+        assertEquals(1, kept.epochsDone());
+        assertTrue(Arrays.stream(kept.params()).allMatch(Double::isFinite));
+        assertEquals(reference.metrics().get(0).trainLoss(), kept.metrics().get(0).trainLoss(), 0.0, "the clean epoch 1");
+    }
+
+    @Test
+    void anUpdateThatMakesTheParametersNonFiniteStopsTrainingBeforeTheCheckpoint() {
+        java.util.List<TrainingState> saved = new java.util.ArrayList<>();
+        // a finite loss with an infinite gradient at the epoch's last step: Adam's m/√v is ∞/∞ = NaN
+        DivergenceException e = assertThrows(DivergenceException.class, () -> VaeTrainer.train(CONFIG, train, test, 100,
+                poisoned(CONFIG, 0, 8, 500, Double.POSITIVE_INFINITY), null, VaeListener.NONE, saved::add));
+        assertEquals("training diverged at epoch 1, step 8 of 8: its update made parameter 0 NaN; try a smaller "
+                + "--learning-rate (this run used 0.001)", e.getMessage());
+        assertTrue(saved.isEmpty());
+    }
+
+    @Test
+    void aHugeLearningRateDivergesInBothSparkEnginesWithoutHanging() {
+        SparkSession spark = TestSpark.get();
+        VaeConfig c = new VaeConfig(784, 64, 16, 2, 50, 1000, 0.9, 0.999, 1e-8, 0.2, 0, VaeConfig.Binarize.ROUND,
+                VaeConfig.Estimator.ANALYTIC);
+        DivergenceException local = assertThrows(DivergenceException.class, () -> VaeTrainer.train(c, train, test, 100,
+                new LocalGradientSource(c, train), null, VaeListener.NONE, null));
+        assertEquals(1, local.epoch());
+        DivergenceException steps;
+        try (SparkGradientSource src = new SparkGradientSource(spark, c, train, 2)) {
+            steps = assertThrows(DivergenceException.class, () -> VaeTrainer.train(c, train, test, 100, src, null,
+                    VaeListener.NONE, null));
+        }
+        assertEquals(1, steps.epoch());
+        try (BarrierEpochEngine engine = new BarrierEpochEngine(spark, train, 2)) {
+            DivergenceException barrier = assertThrows(DivergenceException.class, () -> VaeTrainer.train(c, train, test,
+                    100, engine, null, VaeListener.NONE, null));
+            assertEquals(steps.getMessage(), barrier.getMessage(), "bit-identical engines stop at the same step");
         }
     }
 
