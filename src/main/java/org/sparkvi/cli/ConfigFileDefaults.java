@@ -74,7 +74,8 @@ public final class ConfigFileDefaults implements IDefaultValueProvider {
 
     private static String key(OptionSpec opt) {
         String key = opt.longestName().replaceFirst("^-+", "");
-        return key.equals("config") || key.equals("help") || key.equals("version") ? null : key;
+        // --overwrite lets a run replace what sparkvi did not write: only the command line of that run may say so
+        return key.equals("config") || key.equals("help") || key.equals("version") || key.equals("overwrite") ? null : key;
     }
 
     /** Refuses a key of the command's file that is not one of its options, naming it and the keys there are. */
@@ -85,6 +86,10 @@ public final class ConfigFileDefaults implements IDefaultValueProvider {
             return; // sparkvi itself, help: no file applies
         }
         List<String> unknown = new ArrayList<>(properties(spec.name()).stringPropertyNames());
+        if (unknown.contains("overwrite")) {
+            throw new UserInputException("'overwrite' in config file " + file(spec.name()) + " is refused: a run may replace "
+                    + "what sparkvi did not write only when its own command line says --overwrite");
+        }
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             unknown.sort(null);

@@ -36,8 +36,21 @@ class ConfigFileDefaultsTest {
         assertEquals("sparkvi: error: unknown key 'restart' in config file " + conf + " for cavi (did you mean "
                 + "'restarts'?); known keys: input, format, output, k, coords, x-columns, station, strength, "
                 + "strength-column, weight-column, tau, rho, nu, alpha, beta, pi, pi-prior, pi-concentration, init, "
-                + "init-model, restarts, max-iter, tol, seed, partitions, overwrite, master", err);
+                + "init-model, restarts, max-iter, tol, seed, partitions, master", err);
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void overwriteCannotComeFromAConfigFile() throws Exception {
+        Path mine = dir.resolve("mine");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("notes.txt"), "keep");
+        Path conf = dir.resolve("overwrite.properties");
+        Files.writeString(conf, "overwrite = true\n");
+        String err = run(2, "sample", "exponential", "--config", conf.toString(), "--n", "10", "--output", mine.toString());
+        assertEquals("sparkvi: error: 'overwrite' in config file " + conf + " is refused: a run may replace what sparkvi "
+                + "did not write only when its own command line says --overwrite", err);
+        assertEquals("keep", Files.readString(mine.resolve("notes.txt")));
     }
 
     @Test
@@ -47,7 +60,7 @@ class ConfigFileDefaultsTest {
         String err = run(2, "sample", "normal", "--config", conf.toString(), "--n", "10", "--output",
                 dir.resolve("out").toString());
         assertEquals("sparkvi: error: unknown key 'rate' in config file " + conf + " for sample normal; known keys: "
-                + "mean, std, n, seed, partitions, output, overwrite, master", err);
+                + "mean, std, n, seed, partitions, output, master", err);
     }
 
     @Test
