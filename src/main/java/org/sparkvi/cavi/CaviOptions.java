@@ -25,21 +25,47 @@ public record CaviOptions(int k, int maxIter, double tol, long seed, int restart
     }
 
     public CaviOptions {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be at least 1, got " + k);
-        }
-        if (maxIter < 1) {
-            throw new IllegalArgumentException("max-iter must be at least 1, got " + maxIter);
-        }
-        if (!(tol >= 0) || !Double.isFinite(tol)) {
-            throw new IllegalArgumentException("tol must be a finite number >= 0, got " + tol);
-        }
-        if (restarts < 1) {
-            throw new IllegalArgumentException("restarts must be at least 1, got " + restarts);
-        }
+        checkK(k);
+        checkMaxIter(maxIter);
+        checkTol(tol);
+        checkRestarts(restarts);
         if (init == null) {
             throw new IllegalArgumentException("init must be kmeans++ or kmeans-parallel");
         }
+    }
+
+    // one check per option, shared by the command line and the Spark ML params (the same messages)
+    public static void checkK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+    }
+
+    public static void checkMaxIter(int maxIter) {
+        if (maxIter < 1) {
+            throw new IllegalArgumentException("max-iter must be at least 1, got " + maxIter);
+        }
+    }
+
+    public static void checkTol(double tol) {
+        if (!(tol >= 0) || !Double.isFinite(tol)) {
+            throw new IllegalArgumentException("tol must be a finite number >= 0, got " + tol);
+        }
+    }
+
+    public static void checkRestarts(int restarts) {
+        if (restarts < 1) {
+            throw new IllegalArgumentException("restarts must be at least 1, got " + restarts);
+        }
+    }
+
+    /** kmeans++ (or kmeans-plus-plus) and kmeans-parallel (or kmeans||). */
+    public static Init parseInit(String s) {
+        return switch (s == null ? "" : s.toLowerCase(java.util.Locale.ROOT)) {
+            case "kmeans++", "kmeans-plus-plus" -> Init.KMEANS_PLUS_PLUS;
+            case "kmeans-parallel", "kmeans||" -> Init.KMEANS_PARALLEL;
+            default -> throw new IllegalArgumentException("init must be kmeans++ or kmeans-parallel, got '" + s + "'");
+        };
     }
 
     public static CaviOptions defaults() {

@@ -15,6 +15,18 @@ import java.io.Serializable;
 public record HyperparameterSpec(Double tau, Double rho, double[] nu, Double alpha, Double beta, double[] pi,
                                  PiPrior piPrior, Double piConcentration) implements Serializable {
 
+    /** tau, rho, alpha, beta, the Dirichlet concentration: positive and finite when given. */
+    public static void checkPositive(String name, Double v) {
+        if (v != null && (!(v > 0) || !Double.isFinite(v))) {
+            throw new IllegalArgumentException(name + " must be a positive finite number, got " + v);
+        }
+    }
+
+    /** Fixed weights: positive and summing to 1 (to 1e-9), never normalised behind the user's back. */
+    public static void checkPi(double[] pi) {
+        new Hyperparameters(1, 1, new double[] {0}, 1, 1, pi, PiPrior.FIXED, 1);
+    }
+
     public static HyperparameterSpec defaults() {
         return new HyperparameterSpec(null, null, null, null, null, null, PiPrior.FIXED, null);
     }

@@ -88,27 +88,18 @@ public final class CaviCommand implements Callable<Integer> {
 
     CaviJob.Config config() {
         Partitions.check(partitions);
-        CaviOptions.Init initMethod = switch (init.toLowerCase(java.util.Locale.ROOT)) {
-            case "kmeans++", "kmeans-plus-plus" -> CaviOptions.Init.KMEANS_PLUS_PLUS;
-            case "kmeans-parallel", "kmeans||" -> CaviOptions.Init.KMEANS_PARALLEL;
-            default -> throw new UserInputException("--init must be kmeans++ or kmeans-parallel, got '" + init + "'");
-        };
-        CaviOptions options = new CaviOptions(k, maxIter, tol, seed, restarts, initMethod);
-        PiPrior prior = switch (piPrior.toLowerCase(java.util.Locale.ROOT)) {
-            case "fixed" -> PiPrior.FIXED;
-            case "dirichlet" -> PiPrior.DIRICHLET;
-            default -> throw new UserInputException("--pi-prior must be fixed or dirichlet, got '" + piPrior + "'");
-        };
+        CaviOptions options = new CaviOptions(k, maxIter, tol, seed, restarts, CaviOptions.parseInit(init));
+        PiPrior prior = PiPrior.parse(piPrior);
         double[] piValues = pi == null || pi.equalsIgnoreCase("uniform") ? null : numbers("--pi", pi);
         HyperparameterSpec spec = new HyperparameterSpec(tau, rho, nu == null ? null : numbers("--nu", nu), alpha, beta,
                 piValues, prior, piConcentration);
-        validatePositive("--tau", tau);
-        validatePositive("--rho", rho);
-        validatePositive("--alpha", alpha);
-        validatePositive("--beta", beta);
-        validatePositive("--pi-concentration", piConcentration);
+        HyperparameterSpec.checkPositive("--tau", tau);
+        HyperparameterSpec.checkPositive("--rho", rho);
+        HyperparameterSpec.checkPositive("--alpha", alpha);
+        HyperparameterSpec.checkPositive("--beta", beta);
+        HyperparameterSpec.checkPositive("--pi-concentration", piConcentration);
         if (piValues != null) {
-            new org.sparkvi.cavi.Hyperparameters(1, 1, new double[] {0}, 1, 1, piValues, PiPrior.FIXED, 1);
+            HyperparameterSpec.checkPi(piValues);
             if (piValues.length != k) {
                 throw new UserInputException("--pi has " + piValues.length + " weights but --k is " + k);
             }
@@ -134,12 +125,6 @@ public final class CaviCommand implements Callable<Integer> {
         String in = BundledPaths.resolve(input);
         return new CaviJob.Config(in, format, output, options, spec, cs, StrengthSpec.parse(strength, strengthColumn),
                 weightColumn, partitions, initModel, overwrite.value());
-    }
-
-    private static void validatePositive(String name, Double v) {
-        if (v != null && (!(v > 0) || !Double.isFinite(v))) {
-            throw new UserInputException(name + " must be a positive finite number, got " + v);
-        }
     }
 
     static double[] numbers(String option, String list) {

@@ -42,7 +42,11 @@ public final class CatalogueLoader {
     }
 
     public static LoadedCatalogue load(SparkSession spark, Request req) {
-        CatalogueReader.Source source = CatalogueReader.open(spark, req.path(), req.format());
+        return load(spark, CatalogueReader.open(spark, req.path(), req.format()), req);
+    }
+
+    /** Loads rows already read (a DataFrame of the caller's: {@link CatalogueReader#fromDataFrame}); req names them. */
+    public static LoadedCatalogue load(SparkSession spark, CatalogueReader.Source source, Request req) {
         CoordinateSystem coords = req.coords();
         // local-km's reference point is the catalogue's centroid: read in ECEF (also unit Jacobian), then re-place
         CoordinateSystem readAs = coords.needsReference() ? CoordinateSystem.of(CoordinateSystem.Kind.ECEF) : coords;

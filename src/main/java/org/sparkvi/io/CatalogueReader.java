@@ -102,6 +102,27 @@ public final class CatalogueReader {
         }
     }
 
+    /**
+     * A DataFrame as a catalogue: "file" {@code name}, the row its position in the DataFrame's order (1-based) and
+     * the record index that position less one (zipWithIndex: one job to count each partition's rows).
+     */
+    public static Source fromDataFrame(Dataset<Row> df, String name) {
+        JavaRDD<Row> rows = df.javaRDD().zipWithIndex().map(t -> {
+            Row r = t._1();
+            Object[] v = new Object[r.length() + 3];
+            for (int i = 0; i < r.length(); i++) {
+                v[i] = r.get(i);
+            }
+            v[r.length()] = name;
+            v[r.length() + 1] = t._2() + 1;
+            v[r.length() + 2] = t._2();
+            return RowFactory.create(v);
+        });
+        StructType schema = df.schema().add(SOURCE_FILE, DataTypes.StringType, false)
+                .add(SOURCE_ROW, DataTypes.LongType, false).add(RECORD_INDEX, DataTypes.LongType, false);
+        return new Source(df.sparkSession().createDataFrame(rows, schema), null, null);
+    }
+
     public static Source open(SparkSession spark, String path, CatalogueFormat format) {
         requireExists(spark, path);
         CatalogueFormat f = format != null ? format : detect(path);
