@@ -105,10 +105,15 @@ public final class SampleJob {
         return SampleReport.continuous(law, n, seed, partitions, s, a, b, seconds);
     }
 
-    public static SampleReport run(SparkSession spark, Law law, long n, int partitions, long seed, OutputRequest output) {
+    /** n from 1 to {@link #MAX_N}. */
+    public static void checkSize(long n) {
         if (n < 1 || n > MAX_N) {
             throw new IllegalArgumentException("--n must be between 1 and " + MAX_N + ", got " + n);
         }
+    }
+
+    public static SampleReport run(SparkSession spark, Law law, long n, int partitions, long seed, OutputRequest output) {
+        checkSize(n);
         if (partitions < 1 || partitions > 100_000) {
             throw new IllegalArgumentException("--partitions must be between 1 and 100000, got " + partitions);
         }
