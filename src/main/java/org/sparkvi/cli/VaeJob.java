@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkvi.io.AtomicOutput;
+import org.sparkvi.vae.EpochEngines;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.report.Json;
 import org.sparkvi.report.VaePictures;
@@ -44,23 +45,7 @@ public final class VaeJob {
 
     /** The epoch engine: single-process; barrier (in-memory exchange) where it can run, else one Spark job per step. */
     static EpochEngine engine(SparkSession spark, Run r, MnistData train) {
-        if (r.partitions() == 0) {
-            return EpochEngine.stepwise(new LocalGradientSource(r.config(), train));
-        }
-        boolean barrier = switch (r.engine()) {
-            case "barrier" -> true;
-            case "steps" -> false;
-            case "auto" -> BarrierEpochEngine.available(spark, r.partitions());
-            default -> throw new UserInputException("--engine must be auto, barrier or steps, got '" + r.engine() + "'");
-        };
-        if (barrier) {
-            try {
-                return new BarrierEpochEngine(spark, train, r.partitions());
-            } catch (IllegalArgumentException e) {
-                throw new UserInputException("--engine barrier: " + e.getMessage());
-            }
-        }
-        return EpochEngine.stepwise(new SparkGradientSource(spark, r.config(), train, r.partitions()));
+        return EpochEngines.choose(spark, r.config(), train, r.partitions(), r.engine());
     }
 
     public static VaeReport run(SparkSession spark, Run r) {

@@ -41,6 +41,53 @@ public final class VaeEvaluation {
         return total / n;
     }
 
+    /** Per image: the encoder's μ and log σ² (latent values each) and the −ELBO with one z (the test loss's draw). */
+    public record PerImage(double[] mu, double[] logvar, double[] negElbo) {
+    }
+
+    /**
+     * Encodes {@code n} images (bytes, 784 each, binarised by rounding as the test set is) and gives each its −ELBO
+     * with the analytic KL and the z of {@link #testLoss}: ε keyed by (seed, the image's index). Summed over the
+     * test set in order, these are testLoss × n.
+     */
+    public static PerImage perImage(VaeConfig c, double[] params, byte[] images, long[] index, int n) {
+        VaeNetwork net = new VaeNetwork(c);
+        int lat = c.latent();
+        int px = c.input();
+        int batch = 100;
+        double[] x = new double[batch * px];
+        double[] eps = new double[batch * lat];
+        PerImage out = new PerImage(new double[n * lat], new double[n * lat], new double[n]);
+        VaeConfig rounded = c.binarize() == VaeConfig.Binarize.ROUND ? c : new VaeConfig(c.input(), c.hidden(), c.latent(),
+                c.epochs(), c.batchSize(), c.learningRate(), c.beta1(), c.beta2(), c.adamEps(), c.leak(), c.seed(),
+                VaeConfig.Binarize.ROUND, c.estimator());
+        for (int start = 0; start < n; start += batch) {
+            int b = Math.min(batch, n - start);
+            for (int r = 0; r < b; r++) {
+                TrainingData.pixels(images, (start + r) * px, px, index[start + r], 0, rounded, x, r);
+                for (int j = 0; j < lat; j++) {
+                    eps[r * lat + j] = CounterRandom.normal(c.seed(), TEST_EPSILON, index[start + r] * lat + j);
+                }
+            }
+            net.loss(params, x, eps, b);
+            for (int r = 0; r < b; r++) {
+                double kl = 0;
+                for (int j = r * lat; j < (r + 1) * lat; j++) {
+                    kl += -0.5 * (1 + net.logvar[j] - net.mu[j] * net.mu[j] - Math.exp(net.logvar[j]));
+                }
+                double bce = 0;
+                for (int j = r * px; j < (r + 1) * px; j++) {
+                    double l = net.logits[j];
+                    bce += Math.max(l, 0) + Math.log(1 + Math.exp(-Math.abs(l))) - x[j] * l;
+                }
+                out.negElbo()[start + r] = bce + kl;
+            }
+            System.arraycopy(net.mu, 0, out.mu(), start * lat, b * lat);
+            System.arraycopy(net.logvar, 0, out.logvar(), start * lat, b * lat);
+        }
+        return out;
+    }
+
     /** The mean over the first {@code n} test images of the k-sample importance-weighted estimate of log p(x). */
     public static double iwaeLogLikelihood(VaeConfig c, double[] params, MnistData test, int n, int k) {
         VaeNetwork net = new VaeNetwork(c);

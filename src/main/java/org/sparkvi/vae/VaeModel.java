@@ -18,7 +18,21 @@ import org.sparkvi.report.Json;
 import org.sparkvi.sampling.CounterRandom;
 
 /** A trained VAE: its configuration and parameters (model.json and parameters.bin, big-endian doubles, exact). */
-public record VaeModel(VaeConfig config, double[] params) {
+public record VaeModel(VaeConfig config, double[] params) implements java.io.Serializable {
+    /** Writes model.json and parameters.bin into {@code dir} on any Hadoop file system (the ML writer's form). */
+    public void write(FileSystem fs, Path dir) {
+        try {
+            try (OutputStream o = fs.create(new Path(dir, "model.json"), true)) {
+                o.write(Json.write(config).getBytes(StandardCharsets.UTF_8));
+            }
+            try (OutputStream o = new java.io.BufferedOutputStream(fs.create(new Path(dir, "parameters.bin"), true), 1 << 16)) {
+                TrainingState.writeDoubles(o, params);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the VAE model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     public void save(AtomicOutput out, String dir) {
         out.writeString(dir + "/model.json", Json.write(config));
         try (OutputStream o = new java.io.BufferedOutputStream(out.create(dir + "/parameters.bin"), 1 << 16)) {
