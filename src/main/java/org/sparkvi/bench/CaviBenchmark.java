@@ -27,7 +27,7 @@ import org.sparkvi.cavi.Hyperparameters;
 import org.sparkvi.cavi.SparkCaviData;
 import org.sparkvi.cavi.SyntheticCatalogue;
 import org.sparkvi.cavi.VariationalParameters;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.spark.SparkSessions;
 
 /**
  * {@code jobs/bench cavi [--sizes 100000,1000000,10000000] [--k 8] [--iterations 10] [--gmm-iterations 3]}:

@@ -14,13 +14,13 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.cavi.CaviOptions;
 import org.sparkvi.cavi.HyperparameterSpec;
-import org.sparkvi.cli.CaviJob;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.jobs.CaviJob;
+import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.io.CatalogueFormat;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.StrengthSpec;
 import org.sparkvi.report.JobPhases;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -10,7 +10,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.sampling.Draws;
 import org.sparkvi.sampling.Law;
 import org.sparkvi.sampling.SampleJob;

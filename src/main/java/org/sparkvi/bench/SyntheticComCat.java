@@ -11,7 +11,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvi.sampling.CounterRandom;
+import org.sparkvi.random.CounterRandom;
 
 /**
  * A catalogue with ComCat's columns (id, time, latitude, longitude, depth, mag, nst) that looks like a year of global

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.vae.BarrierEpochEngine;
 import org.sparkvi.vae.GradientSource;
 import org.sparkvi.vae.LocalGradientSource;

@@ -5,9 +5,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.OrderedTreeAggregate;
-import org.sparkvi.cli.SparkSessions;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.spark.OrderedTreeAggregate;
+import org.sparkvi.spark.SparkSessions;
+import org.sparkvi.UserInputException;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.StrengthSpec;
 

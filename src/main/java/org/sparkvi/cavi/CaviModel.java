@@ -9,11 +9,11 @@ import org.apache.commons.math3.distribution.GammaDistribution;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.StrengthSpec;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * A fitted CAVI model: the hyperparameters, q(μ), q(λ), q(π), and how events are turned into model space

@@ -8,7 +8,7 @@ import org.apache.spark.mllib.clustering.KMeansModel;
 import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.spark.SparkSessions;
 
 /**
  * Initial centres from MLlib's KMeans with k-means|| (Bahmani et al. 2012). Seeded, but its sampling follows the

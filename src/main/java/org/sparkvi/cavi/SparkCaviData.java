@@ -4,9 +4,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.FaultInjection;
-import org.sparkvi.cli.OrderedTreeAggregate;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.spark.FaultInjection;
+import org.sparkvi.spark.OrderedTreeAggregate;
+import org.sparkvi.spark.SparkSessions;
 
 /**
  * The events as cached Spark blocks. A pass broadcasts the E-step kernel (K·D means and 2K constants),

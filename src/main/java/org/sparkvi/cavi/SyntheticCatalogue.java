@@ -1,6 +1,6 @@
 package org.sparkvi.cavi;
 
-import org.sparkvi.sampling.CounterRandom;
+import org.sparkvi.random.CounterRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,5 +1,7 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.spark.SparkSessions;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,9 +18,9 @@ import org.sparkvi.cavi.SufficientStatistics;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.CatalogueFormat;
-import org.sparkvi.io.CatalogueLoader;
-import org.sparkvi.io.LoadedCatalogue;
-import org.sparkvi.report.Json;
+import org.sparkvi.cavi.CatalogueLoader;
+import org.sparkvi.cavi.LoadedCatalogue;
+import org.sparkvi.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,15 +41,15 @@ public final class CaviAssignCommand implements Callable<Integer> {
     int partitions = 0;
     @picocli.CommandLine.Mixin
     OverwriteOption overwrite = new OverwriteOption();
-    @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
-    String master;
-    @Option(names = "--config", description = "properties file of option defaults (default: conf/cavi-assign.properties)")
-    String config;
+    @picocli.CommandLine.Mixin
+    MasterOption master = new MasterOption();
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
         Partitions.check(partitions);
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-assign", master);
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-assign", master.value());
         run(spark, model, BundledPaths.resolve(input), format,
                 new OutputRequest(output, "cavi-assign", overwrite.value(), List.of(model, input)), partitions);
         return 0;

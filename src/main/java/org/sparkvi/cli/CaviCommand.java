@@ -1,5 +1,9 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+import org.sparkvi.jobs.CaviJob;
+import org.sparkvi.spark.SparkSessions;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,15 +77,15 @@ public final class CaviCommand implements Callable<Integer> {
     int partitions = 0;
     @picocli.CommandLine.Mixin
     OverwriteOption overwrite = new OverwriteOption();
-    @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
-    String master;
-    @Option(names = "--config", description = "properties file of option defaults (default: conf/cavi.properties)")
-    String config;
+    @picocli.CommandLine.Mixin
+    MasterOption master = new MasterOption();
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
         CaviJob.Config c = config();
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi", master);
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi", master.value());
         CaviJob.run(spark, c);
         return 0;
     }

@@ -1,5 +1,8 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+import org.sparkvi.spark.SparkSessions;
+
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -25,14 +28,14 @@ public final class CaviHistoryCommand implements Callable<Integer> {
     String history;
     @Option(names = "--date", required = true, description = "the run's date, YYYY-MM-DD")
     String date;
-    @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
-    String master;
-    @Option(names = "--config", description = "properties file of option defaults (default: conf/cavi-history.properties)")
-    String config;
+    @picocli.CommandLine.Mixin
+    MasterOption master = new MasterOption();
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-history", master);
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-history", master.value());
         long n = append(spark, clusters, history, date);
         System.out.printf("history %s: %d clusters for %s%n", history, n, date);
         return 0;

@@ -1,5 +1,7 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.spark.SparkSessions;
+
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.io.CatalogueConverter;
@@ -21,14 +23,14 @@ public final class ConvertCommand implements Callable<Integer> {
     CatalogueFormat format;
     @picocli.CommandLine.Mixin
     OverwriteOption overwrite = new OverwriteOption();
-    @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
-    String master;
-    @Option(names = "--config", description = "properties file of option defaults (default: conf/convert.properties)")
-    String config;
+    @picocli.CommandLine.Mixin
+    MasterOption master = new MasterOption();
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi convert", master);
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi convert", master.value());
         long rows = CatalogueConverter.convert(spark, BundledPaths.resolve(input), format,
                 new org.sparkvi.io.OutputRequest(output, "convert", overwrite.value(), java.util.List.of(input)));
         System.out.printf("converted %s: %d rows written to %s%n", input, rows, output);

@@ -1,5 +1,7 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+import org.sparkvi.spark.SparkSessions;
+
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -34,10 +37,10 @@ public final class GradientsCommand implements Callable<Integer> {
     String output;
     @picocli.CommandLine.Mixin
     OverwriteOption overwrite = new OverwriteOption();
-    @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
-    String master;
-    @Option(names = "--config", description = "properties file of option defaults")
-    String config;
+    @picocli.CommandLine.Mixin
+    MasterOption master = new MasterOption();
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
@@ -47,7 +50,7 @@ public final class GradientsCommand implements Callable<Integer> {
                 throw new UserInputException("--t values must lie in [0, 1], got " + Arrays.toString(t));
             }
         }
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi gradients", master);
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi gradients", master.value());
         int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         GradientStudy.run(spark, new GradientStudy.Options(dim, dataPoints, priorSd, noiseSd, samples, p, seed, t),
                 new org.sparkvi.io.OutputRequest(output, "gradients", overwrite.value(), null));

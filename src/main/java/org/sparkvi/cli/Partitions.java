@@ -1,5 +1,7 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+
 /** {@code --partitions}: a positive count, or 0 for Spark's default parallelism; a negative value is refused, not taken as 0. */
 final class Partitions {
     private Partitions() {

@@ -1,5 +1,8 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+import org.sparkvi.spark.SparkSessions;
+
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -33,14 +36,14 @@ public final class SampleCommand implements Runnable {
         String output;
         @Mixin
         OverwriteOption overwrite = new OverwriteOption();
-        @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
-        String master;
-        @Option(names = "--config", description = "properties file of option defaults")
-        String config;
+        @picocli.CommandLine.Mixin
+        MasterOption master = new MasterOption();
+        @picocli.CommandLine.Mixin
+        ConfigOption config = new ConfigOption();
 
         int run(Law law) {
             Partitions.check(partitions);
-            SparkSession spark = SparkSessions.getOrCreate("sparkvi sample " + law.name(), master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkvi sample " + law.name(), master.value());
             int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
             SampleJob.run(spark, law, n, p, seed, new org.sparkvi.io.OutputRequest(output, "sample", overwrite.value(), null));
             return 0;

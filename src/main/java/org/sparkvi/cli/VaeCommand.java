@@ -1,5 +1,9 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+import org.sparkvi.jobs.VaeJob;
+import org.sparkvi.spark.SparkSessions;
+
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -53,10 +57,10 @@ public final class VaeCommand implements Callable<Integer> {
     int progressEvery = 100;
     @picocli.CommandLine.Mixin
     OverwriteOption overwrite = new OverwriteOption();
-    @Option(names = "--master", description = "Spark master URL (default local[*]; under spark-submit, its --master)")
-    String master;
-    @Option(names = "--config", description = "properties file of option defaults (default: conf/vae.properties)")
-    String config;
+    @picocli.CommandLine.Mixin
+    MasterOption master = new MasterOption();
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
@@ -67,7 +71,7 @@ public final class VaeCommand implements Callable<Integer> {
         if (iwaeK < 1 || iwaeImages < 1 || testImages < 1) {
             throw new UserInputException("--iwae-k, --iwae-images and --test-images must be at least 1");
         }
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi vae", master);
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi vae", master.value());
         int p = singleProcess ? 0 : partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         VaeJob.run(spark, new VaeJob.Run(Path.of(BundledPaths.resolve(data)), output, c, p, engine, resume,
                 checkpointDir != null ? checkpointDir : output + "-checkpoints", testImages, iwaeK, iwaeImages, progressEvery,

@@ -1,5 +1,7 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.sparkvi.io.AtomicOutput;
@@ -23,8 +25,8 @@ public final class VaeSampleCommand implements Callable<Integer> {
     String output = "out/vae-sample";
     @picocli.CommandLine.Mixin
     OverwriteOption overwrite = new OverwriteOption();
-    @Option(names = "--config", description = "properties file of option defaults")
-    String config;
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {

@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /**
  * An output directory written all at once: everything goes into a hidden sibling {@code .DIR.tmp-UUID}, and

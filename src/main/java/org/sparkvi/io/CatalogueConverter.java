@@ -13,8 +13,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.sparkvi.cli.SparkSessions;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.spark.SparkSessions;
+import org.sparkvi.UserInputException;
 
 /**
  * Writes a catalogue as Parquet with the ComCat columns typed: times as timestamps, measurements as doubles,

@@ -21,8 +21,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvi.cli.SparkSessions;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.spark.SparkSessions;
+import org.sparkvi.UserInputException;
 import scala.Tuple2;
 
 /**

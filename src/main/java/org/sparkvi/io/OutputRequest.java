@@ -1,7 +1,7 @@
 package org.sparkvi.io;
 
 import java.util.List;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /**
  * Where a command writes and what it may replace there. {@code kind} names the command ("cavi", "vae", …) and is

@@ -12,10 +12,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /** Row counts of Parquet files from their footers, read on the driver by a few threads. */
-final class ParquetFooters {
+public final class ParquetFooters {
     private ParquetFooters() {
     }
 
@@ -88,7 +88,7 @@ final class ParquetFooters {
     }
 
     /** One spelling of a file's path, whether written file:/x, file:///x or scheme://authority/x. */
-    static String metadataPath(String file) {
+    public static String metadataPath(String file) {
         java.net.URI u = new Path(file).toUri();
         return (u.getScheme() == null ? "" : u.getScheme() + "://") + (u.getAuthority() == null ? "" : u.getAuthority())
                 + u.getPath();

@@ -22,9 +22,9 @@ import org.sparkvi.cavi.CaviResult;
 import org.sparkvi.cavi.CaviSummary;
 import org.sparkvi.cavi.HyperparameterSpec;
 import org.sparkvi.cavi.PiPrior;
-import org.sparkvi.io.CatalogueLoader;
+import org.sparkvi.cavi.CatalogueLoader;
 import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.io.LoadedCatalogue;
+import org.sparkvi.cavi.LoadedCatalogue;
 
 /**
  * Earthquake clustering by CAVI as a Spark ML {@link Estimator}: K super-epicentres of the events of a DataFrame,

@@ -38,8 +38,8 @@ import org.sparkvi.cavi.ClusterEvents;
 import org.sparkvi.cavi.EventBlock;
 import org.sparkvi.cavi.ResponsibilityKernel;
 import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.io.EventParser;
-import org.sparkvi.report.Json;
+import org.sparkvi.cavi.EventParser;
+import org.sparkvi.io.Json;
 
 /**
  * A fitted {@link CaviClustering}: the variational posterior q(μ_k) = N(m_k, 1/ρ*_k I), q(λ_k) = Gamma(a_k, b_k)

@@ -1,5 +1,7 @@
 package org.sparkvi.report;
 
+import org.sparkvi.io.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package org.sparkvi.sampling;
 
+import org.sparkvi.random.CounterRandom;
+
 import java.io.Serializable;
 
 /**

@@ -1,5 +1,7 @@
 package org.sparkvi.sampling;
 
+import org.sparkvi.random.CounterRandom;
+
 import java.io.Serializable;
 
 /** Mean and variance of every estimator's every coordinate over Monte Carlo samples (per-partition aggregator). */

@@ -8,14 +8,14 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.FailedCheckException;
-import org.sparkvi.cli.FaultInjection;
-import org.sparkvi.cli.OrderedTreeAggregate;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.FailedCheckException;
+import org.sparkvi.spark.FaultInjection;
+import org.sparkvi.spark.OrderedTreeAggregate;
+import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.report.Charts;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * The three ELBO gradient estimators side by side at points moving from far away (t = 0) to the exact posterior

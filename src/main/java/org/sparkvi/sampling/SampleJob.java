@@ -14,15 +14,15 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvi.cli.FailedCheckException;
-import org.sparkvi.cli.FaultInjection;
-import org.sparkvi.cli.OrderedTreeAggregate;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.FailedCheckException;
+import org.sparkvi.spark.FaultInjection;
+import org.sparkvi.spark.OrderedTreeAggregate;
+import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.Rows;
 import org.sparkvi.report.HistogramPlot;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * Draws n values of a law both ways as a distributed Dataset (index, direct, reparameterized[, relaxed]), written as

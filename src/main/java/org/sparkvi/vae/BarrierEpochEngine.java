@@ -8,13 +8,13 @@ import java.util.concurrent.CyclicBarrier;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.FaultInjection;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.spark.FaultInjection;
+import org.sparkvi.spark.SparkSessions;
 
 /**
  * A whole epoch in one Spark barrier stage: P long-lived tasks, one per shard, step together. Each step every task
  * computes its shard's share of the global minibatch's gradient, all meet at a barrier, each sums one slice of the
- * gradient over the shards in shard order (the order {@link org.sparkvi.cli.OrderedTreeAggregate} uses, so the result
+ * gradient over the shards in shard order (the order {@link org.sparkvi.spark.OrderedTreeAggregate} uses, so the result
  * is bit-identical to {@link SparkGradientSource}) and applies Adam to that slice of the shared parameters, and all
  * meet again before the next step. The exchange goes through memory: it needs every task in the driver's JVM (local
  * mode; checked), and as many free cores as shards (barrier stages launch all their tasks at once). A failed task

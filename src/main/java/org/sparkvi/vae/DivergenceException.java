@@ -1,7 +1,7 @@
 package org.sparkvi.vae;
 
 import java.util.Locale;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /**
  * Training diverged: a step's loss, the parameters after an epoch, or the test −ELBO is NaN or infinite. Nothing

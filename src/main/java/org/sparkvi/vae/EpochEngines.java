@@ -1,7 +1,7 @@
 package org.sparkvi.vae;
 
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /** Which epoch engine trains: in this process (0 partitions), barrier tasks where they can run, else one job per step. */
 public final class EpochEngines {

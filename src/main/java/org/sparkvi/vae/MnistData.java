@@ -2,7 +2,7 @@ package org.sparkvi.vae;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /** One MNIST split: 28×28 images as unsigned bytes, and their labels. */
 public record MnistData(int count, int pixels, byte[] images, byte[] labels) {

@@ -8,9 +8,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.sparkvi.cli.FaultInjection;
-import org.sparkvi.cli.OrderedTreeAggregate;
-import org.sparkvi.cli.SparkSessions;
+import org.sparkvi.spark.FaultInjection;
+import org.sparkvi.spark.OrderedTreeAggregate;
+import org.sparkvi.spark.SparkSessions;
 
 /**
  * Synchronous data-parallel gradients: the training images are cached as P shards (image i in shard i mod P); each

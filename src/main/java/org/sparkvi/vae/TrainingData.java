@@ -2,7 +2,7 @@ package org.sparkvi.vae;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;
-import org.sparkvi.sampling.CounterRandom;
+import org.sparkvi.random.CounterRandom;
 
 /**
  * What a step needs, keyed by (seed, epoch, image index) so that any process computes the same values: the epoch's

@@ -12,7 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 import org.sparkvi.io.AtomicOutput;
 
 /**
@@ -44,7 +44,7 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
                     d.writeDouble(m.imagesPerSecond());
                 }
             }
-            out.writeString("config.json", org.sparkvi.report.Json.write(config));
+            out.writeString("config.json", org.sparkvi.io.Json.write(config));
             out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + name + ": " + e.getMessage(), e);
@@ -88,7 +88,7 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
             }
             VaeConfig config;
             try (InputStream in = fs.open(new Path(chosen, "config.json"))) {
-                config = org.sparkvi.report.Json.read(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                config = org.sparkvi.io.Json.read(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
                         VaeConfig.class);
             }
             try (DataInputStream d = new DataInputStream(new java.io.BufferedInputStream(fs.open(new Path(chosen, "state.bin")), 1 << 16))) {

@@ -1,6 +1,6 @@
 package org.sparkvi.vae;
 
-import org.sparkvi.sampling.CounterRandom;
+import org.sparkvi.random.CounterRandom;
 
 /**
  * Test-set figures: the −ELBO per image with the analytic KL and one z per image, and the importance-weighted

@@ -12,10 +12,10 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 import org.sparkvi.io.AtomicOutput;
-import org.sparkvi.report.Json;
-import org.sparkvi.sampling.CounterRandom;
+import org.sparkvi.io.Json;
+import org.sparkvi.random.CounterRandom;
 
 /** A trained VAE: its configuration and parameters (model.json and parameters.bin, big-endian doubles, exact). */
 public record VaeModel(VaeConfig config, double[] params) implements java.io.Serializable {

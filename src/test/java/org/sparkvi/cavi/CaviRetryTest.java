@@ -11,10 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.FailedTaskCounter;
 import org.sparkvi.TestSpark;
-import org.sparkvi.cli.FaultInjection;
-import org.sparkvi.io.CatalogueLoader;
+import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.io.LoadedCatalogue;
 import org.sparkvi.io.StrengthSpec;
 
 /** The first attempt of every task fails on purpose; Spark's retries must give a bit-identical fit. */

@@ -16,9 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.io.CatalogueLoader;
 import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.io.LoadedCatalogue;
 import org.sparkvi.io.StrengthSpec;
 
 /**

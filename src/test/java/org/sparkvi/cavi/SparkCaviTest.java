@@ -10,9 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.io.CatalogueLoader;
 import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.io.LoadedCatalogue;
 import org.sparkvi.io.StrengthSpec;
 
 /** The whole fit on Spark: partition invariance, recovery of known parameters, the Dirichlet option. */

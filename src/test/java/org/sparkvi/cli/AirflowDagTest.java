@@ -21,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * The Airflow DAG without Airflow: jobs/airflow/render_args.py reads the DAG with Python's ast and renders the

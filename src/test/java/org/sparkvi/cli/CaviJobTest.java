@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /** The cavi, cavi-assign and cavi-history commands end to end, as a user runs them. */
 class CaviJobTest {

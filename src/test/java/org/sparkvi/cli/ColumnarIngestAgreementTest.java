@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
 import org.sparkvi.bench.SyntheticComCat;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * The columnar reader gives the results the row-by-row reader gave: the ELBO within 1e-9 relative, the same cluster

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * The columnar reader's edge cases: files of a folder that hold nothing, or nothing valid, or more columns than the

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
 import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /** Hypocentre coordinates: the transform against its definition, and a deep slab under shallow events told apart. */
 class HypocentreTest {

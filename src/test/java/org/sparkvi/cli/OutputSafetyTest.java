@@ -1,5 +1,7 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.UserInputException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -106,7 +106,7 @@ final class StandaloneCluster implements AutoCloseable {
                         .openConnection();
                 conn.setConnectTimeout(1000);
                 String json = new String(conn.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                if (org.sparkvi.report.Json.MAPPER.readTree(json).path("aliveworkers").asInt() >= workers) {
+                if (org.sparkvi.io.Json.MAPPER.readTree(json).path("aliveworkers").asInt() >= workers) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 import org.sparkvi.vae.VaeModel;
 
 /**

@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /** vae and vae-sample as a user runs them, on the bundled sample; and their errors. */
 class VaeCommandTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /** The readers map Parquet, ComCat CSV and GeoJSON to one schema, number rows per file, and keep bad values as written. */
 class CatalogueReaderTest {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
 import org.sparkvi.cli.Main;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /** CAVI as a Spark ML Estimator: the same fit as the command, transform as cavi-assign, persistence, params, ServiceLoader. */
 class CaviClusteringTest {

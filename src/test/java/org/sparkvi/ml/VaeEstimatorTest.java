@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
 import org.sparkvi.cli.Main;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 import org.sparkvi.vae.MnistData;
 
 /** The VAE as an Estimator: the same training as the vae command, and transform's per-image −ELBO against its test figure. */

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.FailedTaskCounter;
 import org.sparkvi.TestSpark;
-import org.sparkvi.cli.FaultInjection;
+import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.cli.Main;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /** The sample and gradients commands on Spark: partition invariance, retries, outputs, bad input. */
 class SampleJobTest {

@@ -1,5 +1,7 @@
 package org.sparkvi.sampling;
 
+import org.sparkvi.random.CounterRandom;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /** The IDX reader on hand-made files, raw and gzipped, and on broken ones. */
 class IdxReaderTest {

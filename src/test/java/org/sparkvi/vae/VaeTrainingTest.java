@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.FailedTaskCounter;
 import org.sparkvi.TestSpark;
-import org.sparkvi.cli.FaultInjection;
+import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.io.AtomicOutput;
 
 /**

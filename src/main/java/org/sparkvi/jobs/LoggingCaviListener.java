@@ -1,4 +1,4 @@
-package org.sparkvi.cli;
+package org.sparkvi.jobs;
 
 import java.util.Locale;
 import org.slf4j.Logger;

@@ -1,9 +1,10 @@
-package org.sparkvi.io;
+package org.sparkvi.cavi;
+
+import org.sparkvi.io.Rejection;
 
 import java.io.Serializable;
 import java.util.List;
 import java.util.TreeMap;
-import org.sparkvi.cavi.EventBlock;
 
 /** One partition of a catalogue as read: its valid events as a block, its rejected records, and their counts. */
 public record CataloguePartition(EventBlock block, List<Rejection> rejections, long records,

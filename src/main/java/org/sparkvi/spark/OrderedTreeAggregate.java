@@ -1,4 +1,4 @@
-package org.sparkvi.cli;
+package org.sparkvi.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.sparkvi.cli;
+package org.sparkvi;
 
 /**
  * A run whose own result failed a check (a statistic that is NaN or infinite): printed as one line

@@ -1,4 +1,4 @@
-package org.sparkvi.cli;
+package org.sparkvi;
 
 /** A problem with what the user gave (a file, a column, an option): reported as one message, without a stack trace. */
 public class UserInputException extends RuntimeException {

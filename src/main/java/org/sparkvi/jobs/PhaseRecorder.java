@@ -1,4 +1,4 @@
-package org.sparkvi.cli;
+package org.sparkvi.jobs;
 
 import org.sparkvi.cavi.CaviFit;
 import org.sparkvi.cavi.CaviListener;

@@ -1,4 +1,9 @@
-package org.sparkvi.io;
+package org.sparkvi.cavi;
+
+import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.ParquetFooters;
+import org.sparkvi.io.Rejection;
+import org.sparkvi.io.StrengthSpec;
 
 import java.io.Serializable;
 import java.time.LocalDateTime;
@@ -12,7 +17,6 @@ import java.util.TreeMap;
 import org.apache.commons.math3.special.Gamma;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
-import org.sparkvi.cavi.EventBlock;
 
 /**
  * Reads a partition of the {@link EventColumns} projection straight from Spark's rows into one columnar

@@ -1,4 +1,4 @@
-package org.sparkvi.cli;
+package org.sparkvi.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;

@@ -1,4 +1,8 @@
-package org.sparkvi.io;
+package org.sparkvi.cavi;
+
+import org.sparkvi.io.CatalogueReader;
+import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.StrengthSpec;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -17,7 +21,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /**
  * The catalogue's columns that a fit reads, as one flat projection of primitive types that the columnar reader

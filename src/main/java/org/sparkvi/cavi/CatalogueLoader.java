@@ -1,4 +1,9 @@
-package org.sparkvi.io;
+package org.sparkvi.cavi;
+
+import org.sparkvi.io.CatalogueFormat;
+import org.sparkvi.io.CatalogueReader;
+import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.StrengthSpec;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -15,11 +20,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import org.sparkvi.cavi.EventBlock;
-import org.sparkvi.cli.FaultInjection;
-import org.sparkvi.cli.OrderedTreeAggregate;
-import org.sparkvi.cli.SparkSessions;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.spark.FaultInjection;
+import org.sparkvi.spark.OrderedTreeAggregate;
+import org.sparkvi.spark.SparkSessions;
+import org.sparkvi.UserInputException;
 
 /**
  * Reads a catalogue once: Spark's (vectorised, for Parquet) reader fills the {@link EventColumns} projection, and

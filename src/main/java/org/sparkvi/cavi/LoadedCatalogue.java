@@ -1,4 +1,7 @@
-package org.sparkvi.io;
+package org.sparkvi.cavi;
+
+import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.Rejection;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +12,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvi.cavi.EventBlock;
 
 /**
  * A catalogue read once and cached as one columnar {@link EventBlock} per partition beside that partition's

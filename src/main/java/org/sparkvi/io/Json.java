@@ -1,4 +1,4 @@
-package org.sparkvi.report;
+package org.sparkvi.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;

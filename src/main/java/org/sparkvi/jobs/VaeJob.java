@@ -1,4 +1,6 @@
-package org.sparkvi.cli;
+package org.sparkvi.jobs;
+
+import org.sparkvi.UserInputException;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -9,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.vae.EpochEngines;
 import org.sparkvi.io.OutputRequest;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 import org.sparkvi.report.VaePictures;
 import org.sparkvi.vae.EpochMetrics;
 import org.sparkvi.vae.BarrierEpochEngine;

@@ -1,4 +1,4 @@
-package org.sparkvi.sampling;
+package org.sparkvi.random;
 
 /**
  * Counter-based uniforms: the draw for (seed, stream, index) is a hash of the three, so it does not depend on

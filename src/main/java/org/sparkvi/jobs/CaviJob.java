@@ -1,4 +1,6 @@
-package org.sparkvi.cli;
+package org.sparkvi.jobs;
+
+import org.sparkvi.spark.SparkSessions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,15 +25,15 @@ import org.sparkvi.cavi.HyperparameterSpec;
 import org.sparkvi.cavi.MapSample;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.CatalogueFormat;
-import org.sparkvi.io.CatalogueLoader;
+import org.sparkvi.cavi.CatalogueLoader;
 import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.io.LoadedCatalogue;
+import org.sparkvi.cavi.LoadedCatalogue;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.StrengthSpec;
 import org.sparkvi.report.CaviPictures;
 import org.sparkvi.report.CaviTable;
 import org.sparkvi.report.JobPhases;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * The earthquake clustering job: read the catalogue once, fit, and write every output into a staging folder that
