@@ -40,18 +40,14 @@ public final class CaviAssignCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "partitions (0 = Spark's default parallelism)")
     int partitions = 0;
     @picocli.CommandLine.Mixin
-    OverwriteOption overwrite = new OverwriteOption();
-    @picocli.CommandLine.Mixin
-    MasterOption master = new MasterOption();
-    @picocli.CommandLine.Mixin
-    ConfigOption config = new ConfigOption();
+    JobOptions job = new JobOptions();
 
     @Override
     public Integer call() {
         Partitions.check(partitions);
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-assign", master.value());
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi-assign", job.master());
         run(spark, model, BundledPaths.resolve(input), format,
-                new OutputRequest(output, "cavi-assign", overwrite.value(), List.of(model, input)), partitions);
+                new OutputRequest(output, "cavi-assign", job.overwrite(), List.of(model, input)), partitions);
         return 0;
     }
 

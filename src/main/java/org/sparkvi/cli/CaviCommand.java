@@ -76,16 +76,12 @@ public final class CaviCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "partitions of the cached catalogue (0 = Spark's default parallelism)")
     int partitions = 0;
     @picocli.CommandLine.Mixin
-    OverwriteOption overwrite = new OverwriteOption();
-    @picocli.CommandLine.Mixin
-    MasterOption master = new MasterOption();
-    @picocli.CommandLine.Mixin
-    ConfigOption config = new ConfigOption();
+    JobOptions job = new JobOptions();
 
     @Override
     public Integer call() {
         CaviJob.Config c = config();
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi", master.value());
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi", job.master());
         CaviJob.run(spark, c);
         return 0;
     }
@@ -128,7 +124,7 @@ public final class CaviCommand implements Callable<Integer> {
         }
         String in = BundledPaths.resolve(input);
         return new CaviJob.Config(in, format, output, options, spec, cs, StrengthSpec.parse(strength, strengthColumn),
-                weightColumn, partitions, initModel, overwrite.value());
+                weightColumn, partitions, initModel, job.overwrite());
     }
 
     static double[] numbers(String option, String list) {

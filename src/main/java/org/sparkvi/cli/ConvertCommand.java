@@ -22,17 +22,13 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--format", description = "input format: ${COMPLETION-CANDIDATES} (default: from the file name)")
     CatalogueFormat format;
     @picocli.CommandLine.Mixin
-    OverwriteOption overwrite = new OverwriteOption();
-    @picocli.CommandLine.Mixin
-    MasterOption master = new MasterOption();
-    @picocli.CommandLine.Mixin
-    ConfigOption config = new ConfigOption();
+    JobOptions job = new JobOptions();
 
     @Override
     public Integer call() {
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi convert", master.value());
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi convert", job.master());
         long rows = CatalogueConverter.convert(spark, BundledPaths.resolve(input), format,
-                new org.sparkvi.io.OutputRequest(output, "convert", overwrite.value(), java.util.List.of(input)));
+                new org.sparkvi.io.OutputRequest(output, "convert", job.overwrite(), java.util.List.of(input)));
         System.out.printf("converted %s: %d rows written to %s%n", input, rows, output);
         return 0;
     }

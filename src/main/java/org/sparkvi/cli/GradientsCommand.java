@@ -36,11 +36,7 @@ public final class GradientsCommand implements Callable<Integer> {
     @Option(names = "--output", description = "output folder (replaced atomically)", defaultValue = "out/gradients")
     String output;
     @picocli.CommandLine.Mixin
-    OverwriteOption overwrite = new OverwriteOption();
-    @picocli.CommandLine.Mixin
-    MasterOption master = new MasterOption();
-    @picocli.CommandLine.Mixin
-    ConfigOption config = new ConfigOption();
+    JobOptions job = new JobOptions();
 
     @Override
     public Integer call() {
@@ -50,10 +46,10 @@ public final class GradientsCommand implements Callable<Integer> {
                 throw new UserInputException("--t values must lie in [0, 1], got " + Arrays.toString(t));
             }
         }
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi gradients", master.value());
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi gradients", job.master());
         int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         GradientStudy.run(spark, new GradientStudy.Options(dim, dataPoints, priorSd, noiseSd, samples, p, seed, t),
-                new org.sparkvi.io.OutputRequest(output, "gradients", overwrite.value(), null));
+                new org.sparkvi.io.OutputRequest(output, "gradients", job.overwrite(), null));
         return 0;
     }
 }

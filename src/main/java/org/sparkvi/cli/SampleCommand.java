@@ -35,17 +35,13 @@ public final class SampleCommand implements Runnable {
         @Option(names = "--output", description = "output folder (replaced atomically)", defaultValue = "out/sample")
         String output;
         @Mixin
-        OverwriteOption overwrite = new OverwriteOption();
-        @picocli.CommandLine.Mixin
-        MasterOption master = new MasterOption();
-        @picocli.CommandLine.Mixin
-        ConfigOption config = new ConfigOption();
+        JobOptions job = new JobOptions();
 
         int run(Law law) {
             Partitions.check(partitions);
-            SparkSession spark = SparkSessions.getOrCreate("sparkvi sample " + law.name(), master.value());
+            SparkSession spark = SparkSessions.getOrCreate("sparkvi sample " + law.name(), job.master());
             int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-            SampleJob.run(spark, law, n, p, seed, new org.sparkvi.io.OutputRequest(output, "sample", overwrite.value(), null));
+            SampleJob.run(spark, law, n, p, seed, new org.sparkvi.io.OutputRequest(output, "sample", job.overwrite(), null));
             return 0;
         }
     }

@@ -56,11 +56,7 @@ public final class VaeCommand implements Callable<Integer> {
     @Option(names = "--progress-every", description = "log progress every N steps")
     int progressEvery = 100;
     @picocli.CommandLine.Mixin
-    OverwriteOption overwrite = new OverwriteOption();
-    @picocli.CommandLine.Mixin
-    MasterOption master = new MasterOption();
-    @picocli.CommandLine.Mixin
-    ConfigOption config = new ConfigOption();
+    JobOptions job = new JobOptions();
 
     @Override
     public Integer call() {
@@ -71,11 +67,11 @@ public final class VaeCommand implements Callable<Integer> {
         if (iwaeK < 1 || iwaeImages < 1 || testImages < 1) {
             throw new UserInputException("--iwae-k, --iwae-images and --test-images must be at least 1");
         }
-        SparkSession spark = SparkSessions.getOrCreate("sparkvi vae", master.value());
+        SparkSession spark = SparkSessions.getOrCreate("sparkvi vae", job.master());
         int p = singleProcess ? 0 : partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         VaeJob.run(spark, new VaeJob.Run(Path.of(BundledPaths.resolve(data)), output, c, p, engine, resume,
                 checkpointDir != null ? checkpointDir : output + "-checkpoints", testImages, iwaeK, iwaeImages, progressEvery,
-                overwrite.value()));
+                job.overwrite()));
         return 0;
     }
 

@@ -34,7 +34,7 @@ import org.sparkvi.cavi.LoadedCatalogue;
  * {@code depthCol} for hypocentres). Records that cannot be used are quarantined and counted in the summary, as
  * the command does. Param names follow MLlib's GaussianMixture where it has the concept.
  */
-public final class CaviClustering extends Estimator<CaviClusteringModel> implements DefaultParamsWritable {
+public final class CaviClustering extends Estimator<CaviClusteringModel> implements DefaultParamsWritable, HasCaviColumns {
     private static final long serialVersionUID = 1L;
     private final String uid;
     private final CaviColumnParams columns;
@@ -101,50 +101,12 @@ public final class CaviClustering extends Estimator<CaviClusteringModel> impleme
         return uid;
     }
 
+    @Override
+    public CaviColumnParams columnParams() {
+        return columns;
+    }
+
     // params, found by Spark through these public accessors
-    public Param<String> featuresCol() {
-        return columns.featuresCol;
-    }
-
-    public Param<String> coords() {
-        return columns.coords;
-    }
-
-    public DoubleArrayParam station() {
-        return columns.station;
-    }
-
-    public Param<String> latitudeCol() {
-        return columns.latitudeCol;
-    }
-
-    public Param<String> longitudeCol() {
-        return columns.longitudeCol;
-    }
-
-    public Param<String> depthCol() {
-        return columns.depthCol;
-    }
-
-    public Param<String> strength() {
-        return columns.strength;
-    }
-
-    public Param<String> strengthCol() {
-        return columns.strengthCol;
-    }
-
-    public Param<String> weightCol() {
-        return columns.weightCol;
-    }
-
-    public Param<String> predictionCol() {
-        return columns.predictionCol;
-    }
-
-    public Param<String> probabilityCol() {
-        return columns.probabilityCol;
-    }
 
     public IntParam k() {
         return k;

@@ -47,7 +47,7 @@ import org.sparkvi.io.Json;
  * (the responsibilities r_n·, the same numbers as {@code cavi-assign}); either is skipped when its column name is
  * empty. Saved with Spark's params metadata plus {@code data/model.json} (the command's model format).
  */
-public final class CaviClusteringModel extends Model<CaviClusteringModel> implements MLWritable {
+public final class CaviClusteringModel extends Model<CaviClusteringModel> implements MLWritable, HasCaviColumns {
     private static final long serialVersionUID = 1L;
     private final String uid;
     private final CaviColumnParams columns;
@@ -74,48 +74,9 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
         return uid;
     }
 
-    public Param<String> featuresCol() {
-        return columns.featuresCol;
-    }
-
-    public Param<String> coords() {
-        return columns.coords;
-    }
-
-    public DoubleArrayParam station() {
-        return columns.station;
-    }
-
-    public Param<String> latitudeCol() {
-        return columns.latitudeCol;
-    }
-
-    public Param<String> longitudeCol() {
-        return columns.longitudeCol;
-    }
-
-    public Param<String> depthCol() {
-        return columns.depthCol;
-    }
-
-    public Param<String> strength() {
-        return columns.strength;
-    }
-
-    public Param<String> strengthCol() {
-        return columns.strengthCol;
-    }
-
-    public Param<String> weightCol() {
-        return columns.weightCol;
-    }
-
-    public Param<String> predictionCol() {
-        return columns.predictionCol;
-    }
-
-    public Param<String> probabilityCol() {
-        return columns.probabilityCol;
+    @Override
+    public CaviColumnParams columnParams() {
+        return columns;
     }
 
     public CaviClusteringModel setFeaturesCol(String v) {

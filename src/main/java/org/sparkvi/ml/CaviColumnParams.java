@@ -26,7 +26,7 @@ import org.sparkvi.io.StrengthSpec;
  * and {@link CaviClusteringModel}: the location (a Vector column, or latitude/longitude/depth columns), the
  * strength, the weight, and the output columns.
  */
-final class CaviColumnParams implements Serializable {
+public final class CaviColumnParams implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Names of the x-columns the Vector column is spread into for the loader. */
     static final String X_PREFIX = "_sparkvi_x";

@@ -30,10 +30,9 @@ import org.sparkvi.vae.VaeTrainer;
  * (synchronous data-parallel Adam over {@code partitions} shards; 0 = Spark's default parallelism). The images are
  * gathered on the driver as bytes (47 MB for all of MNIST), as the command holds them.
  */
-public final class Vae extends Estimator<VaeModel> implements DefaultParamsWritable {
+public final class Vae extends Estimator<VaeModel> implements DefaultParamsWritable, HasVaeOutputs {
     private static final long serialVersionUID = 1L;
     private final String uid;
-    final Param<String> featuresCol;
     final IntParam epochs;
     final IntParam batchSize;
     final DoubleParam learningRate;
@@ -51,7 +50,6 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
     public Vae(String uid) {
         this.uid = uid;
         VaeConfig d = VaeConfig.defaults();
-        featuresCol = new Param<>(this, "featuresCol", "784 pixel intensities in [0, 1]: a Vector or a numeric array");
         epochs = new IntParam(this, "epochs", "passes over the data (>= 1)", ParamChecks.of((Object v) -> positive("epochs", v)));
         batchSize = new IntParam(this, "batchSize", "images per step (>= 1)", ParamChecks.of((Object v) -> positive("batchSize", v)));
         learningRate = new DoubleParam(this, "learningRate", "Adam's step size (> 0)",
@@ -71,7 +69,6 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
             }
         }));
         outputs = new VaeOutputParams(this);
-        setDefault(featuresCol, "features");
         setDefault(epochs, d.epochs());
         setDefault(batchSize, d.batchSize());
         setDefault(learningRate, d.learningRate());
@@ -93,8 +90,9 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         return uid;
     }
 
-    public Param<String> featuresCol() {
-        return featuresCol;
+    @Override
+    public VaeOutputParams outputParams() {
+        return outputs;
     }
 
     public IntParam epochs() {
@@ -129,24 +127,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         return engine;
     }
 
-    public Param<String> latentMeanCol() {
-        return outputs.latentMeanCol;
-    }
-
-    public Param<String> latentLogVarCol() {
-        return outputs.latentLogVarCol;
-    }
-
-    public Param<String> negElboCol() {
-        return outputs.negElboCol;
-    }
-
-    public Param<String> indexCol() {
-        return outputs.indexCol;
-    }
-
     public Vae setFeaturesCol(String v) {
-        set(featuresCol, v);
+        set(outputs.featuresCol, v);
         return this;
     }
 
@@ -207,7 +189,7 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         transformSchema(dataset.schema(), true);
         SparkSession spark = dataset.sparkSession();
         VaeConfig c = config();
-        List<Row> rows = dataset.select(VaePixels.column($(featuresCol))).collectAsList();
+        List<Row> rows = dataset.select(VaePixels.column($(outputs.featuresCol))).collectAsList();
         int n = rows.size();
         if (n == 0) {
             throw new IllegalArgumentException("the DataFrame has no images");
@@ -231,7 +213,7 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
 
     @Override
     public StructType transformSchema(StructType schema) {
-        VaePixels.check(schema, $(featuresCol));
+        VaePixels.check(schema, $(outputs.featuresCol));
         return outputs.outputSchema(schema, (Integer) getOrDefault(latent));
     }
 

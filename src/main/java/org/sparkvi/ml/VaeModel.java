@@ -32,11 +32,10 @@ import org.sparkvi.vae.VaeEvaluation;
  * anomaly score), 100 images per BLAS call. Saved as Spark params metadata plus {@code data/} in the command's model
  * format (model.json and parameters.bin).
  */
-public final class VaeModel extends Model<VaeModel> implements MLWritable {
+public final class VaeModel extends Model<VaeModel> implements MLWritable, HasVaeOutputs {
     private static final long serialVersionUID = 1L;
     private final String uid;
     private final VaeOutputParams outputs;
-    private final Param<String> featuresCol;
     private final org.sparkvi.vae.VaeModel model;
     private final transient List<EpochMetrics> metrics;
 
@@ -52,9 +51,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         this.uid = uid;
         this.model = model;
         this.metrics = metrics;
-        this.featuresCol = new Param<>(this, "featuresCol", "784 pixel intensities in [0, 1]: a Vector or a numeric array");
         this.outputs = new VaeOutputParams(this);
-        setDefault(featuresCol, "features");
     }
 
     @Override
@@ -62,28 +59,13 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         return uid;
     }
 
-    public Param<String> featuresCol() {
-        return featuresCol;
-    }
-
-    public Param<String> latentMeanCol() {
-        return outputs.latentMeanCol;
-    }
-
-    public Param<String> latentLogVarCol() {
-        return outputs.latentLogVarCol;
-    }
-
-    public Param<String> negElboCol() {
-        return outputs.negElboCol;
-    }
-
-    public Param<String> indexCol() {
-        return outputs.indexCol;
+    @Override
+    public VaeOutputParams outputParams() {
+        return outputs;
     }
 
     public VaeModel setFeaturesCol(String v) {
-        set(featuresCol, v);
+        set(outputs.featuresCol, v);
         return this;
     }
 
@@ -115,7 +97,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         StructType outSchema = transformSchema(dataset.schema(), true);
         @SuppressWarnings("unchecked")
         Dataset<Row> in = (Dataset<Row>) dataset.toDF();
-        int pixelsAt = in.schema().fieldIndex($(featuresCol));
+        int pixelsAt = in.schema().fieldIndex($(outputs.featuresCol));
         String indexName = outputs.get(outputs.indexCol);
         int indexAt = indexName.isEmpty() ? -1 : in.schema().fieldIndex(indexName);
         boolean mean = !outputs.get(outputs.latentMeanCol).isEmpty();
@@ -183,7 +165,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
 
     @Override
     public StructType transformSchema(StructType schema) {
-        VaePixels.check(schema, $(featuresCol));
+        VaePixels.check(schema, $(outputs.featuresCol));
         return outputs.outputSchema(schema, model.config().latent());
     }
 
