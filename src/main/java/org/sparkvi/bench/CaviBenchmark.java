@@ -37,12 +37,16 @@ import org.sparkvi.spark.SparkSessions;
  * initialisation is left out. Medians over the timed iterations / repeats.
  */
 @Command(name = "cavi", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-        description = "Seconds per CAVI iteration against MLlib GaussianMixture on the same cached data, K = 8, D = 2")
+        description = "Seconds per CAVI iteration against MLlib GaussianMixture on the same cached data (K sweep, D = 2 or 3)")
 public final class CaviBenchmark implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--sizes", split = ",", description = "events")
     List<Long> sizesList = List.of(100_000L, 1_000_000L, 10_000_000L);
-    @Option(names = "--k", description = "clusters")
-    int k = 8;
+    @Option(names = "--k", split = ",", description = "clusters (a list: the K sweep)")
+    List<Integer> ks = List.of(8);
+    @Option(names = "--dim", description = "dimension D of the locations (2 or 3)")
+    int dim = 2;
+    @Option(names = "--gmm-max-k", description = "run GaussianMixture beside CAVI only up to this K (its cost grows as K D^2)")
+    int gmmMaxK = 8;
     @Option(names = "--iterations", description = "CAVI iterations timed")
     int iterations = 10;
     @Option(names = "--gmm-iterations", description = "GaussianMixture iterations timed")
@@ -56,23 +60,33 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
     public Integer call() {
         SparkSession spark = SparkSessions.getOrCreate("sparkvi bench cavi", master);
         int cores = spark.sparkContext().defaultParallelism();
-        System.out.printf(Locale.ROOT, "CAVI vs MLlib GaussianMixture, K=%d, D=2, %d cores (%s), Java %s%n", k, cores,
+        if (dim < 2 || dim > 3) {
+            throw new IllegalArgumentException("--dim must be 2 or 3, got " + dim);
+        }
+        System.out.printf(Locale.ROOT, "CAVI vs MLlib GaussianMixture, D=%d, %d cores (%s), Java %s%n", dim, cores,
                 spark.sparkContext().master(), System.getProperty("java.version"));
-        System.out.printf(Locale.ROOT, "%12s %14s %14s %14s %10s %16s %14s%n", "events", "cavi s/iter", "gmm s/iter",
-                "ratio gmm/cavi", "ns/event", "updates/s (N*K)", "gmm updates/s");
-        for (long n : sizesList) {
-            run(spark, n, k, iterations, gmmIterations, repeats, cores);
+        System.out.printf(Locale.ROOT, "%5s %12s %14s %14s %14s %10s %16s %14s%n", "K", "events", "cavi s/iter",
+                "gmm s/iter", "ratio gmm/cavi", "ns/event", "updates/s (N*K)", "gmm updates/s");
+        for (int k : ks) {
+            for (long n : sizesList) {
+                run(spark, n, k, dim, iterations, k <= gmmMaxK ? gmmIterations : 0, repeats, cores);
+            }
         }
         return 0;
     }
 
-    static void run(SparkSession spark, long n, int k, int iterations, int gmmIterations, int repeats, int partitions) {
-        double[] centers = new double[2 * k];
+    static void run(SparkSession spark, long n, int k, int d, int iterations, int gmmIterations, int repeats,
+                    int partitions) {
+        double[] centers = new double[d * k];
         double[] rates = new double[k];
         double[] pi = new double[k];
         for (int c = 0; c < k; c++) {
-            centers[2 * c] = 3 * Math.cos(2 * Math.PI * c / k); // neighbours overlap at tau = 1
-            centers[2 * c + 1] = 3 * Math.sin(2 * Math.PI * c / k);
+            // on a circle of radius 3 (neighbours overlap at tau = 1); in 3-D, alternately above and below it
+            centers[d * c] = 3 * Math.cos(2 * Math.PI * c / k);
+            centers[d * c + 1] = 3 * Math.sin(2 * Math.PI * c / k);
+            if (d == 3) {
+                centers[d * c + 2] = c % 2 == 0 ? 1 : -1;
+            }
             rates[c] = 2 + 5 * c;
             pi[c] = 1.0 / k;
         }
@@ -88,9 +102,9 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
         SparkSessions.describe(spark, "bench: generate and cache " + n + " events", blocks::count);
 
         // CAVI: fixed iterations, each timed by the listener
-        DataMoments m = blocks.treeAggregate(new DataMoments(2), (a, b) -> a.add(b), DataMoments::merge, 2);
+        DataMoments m = blocks.treeAggregate(new DataMoments(d), (a, b) -> a.add(b), DataMoments::merge, 2);
         Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
-        SparkCaviData data = new SparkCaviData(spark, blocks, 2);
+        SparkCaviData data = new SparkCaviData(spark, blocks, d);
         CaviOptions o = CaviOptions.defaults().withK(k).withMaxIter(iterations).withTol(0).withRestarts(1);
         List<Double> seconds = new ArrayList<>();
         CaviListener timer = new CaviListener() {
@@ -104,6 +118,12 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
         VariationalParameters q0 = VariationalParameters.initial(h, data.seedCenters(o, 0), m.totalWeight(), m.meanStrength());
         CaviAlgorithm.fit(data, h, q0, o, 0, timer);
         double cavi = Medians.of(seconds);
+        if (gmmIterations == 0) {
+            blocks.unpersist();
+            System.out.printf(Locale.ROOT, "%5d %12d %14.4f %14s %14s %10.1f %16.3g %14s%n", k, n, cavi, "-", "-",
+                    cavi / n * 1e9, n * k / cavi, "-");
+            return;
+        }
 
         // MLlib GaussianMixture on the same cached events, as a cached DataFrame of vectors
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType());
@@ -125,7 +145,7 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
         double g = Medians.of(gmm);
         df.unpersist();
         blocks.unpersist();
-        System.out.printf(Locale.ROOT, "%12d %14.4f %14.4f %14.1f %10.1f %16.3g %14.3g%n", n, cavi, g, g / cavi,
+        System.out.printf(Locale.ROOT, "%5d %12d %14.4f %14.4f %14.1f %10.1f %16.3g %14.3g%n", k, n, cavi, g, g / cavi,
                 cavi / n * 1e9, n * k / cavi, n * k / g);
     }
 
