@@ -178,6 +178,20 @@ class CaviBadInputTest {
     }
 
     @Test
+    void identicalEventsAreRefusedUnlessTauAndRhoAreGiven() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            rows.add(RowFactory.create("same" + i, "19.4", "-155.3", "2.5", 3L)); // Kilauea; round-off alone gave s² ≈ 4e-9 km²
+        }
+        String input = write("one-point.parquet", rows);
+        Outcome o = run("cavi", "--input", input, "--output", dir.resolve("o8").toString(), "--k", "3", "--restarts", "1");
+        assertUserError(o, "sparkvi: error: the locations have no spread: all 50 events are at one point (their standard "
+                + "deviation per dimension, 0.00, is at most 1e-06 of the coordinates' scale, ", "give --tau and --rho explicitly");
+        assertEquals(1, o.err().lines().count(), "one line: " + o.err());
+        assertNoOutputLeft("o8");
+    }
+
+    @Test
     void aModelThatContradictsItselfIsRefusedNamingItsFileAndField() throws Exception {
         Path fit = dir.resolve("fit-for-model");
         assertEquals(0, run("cavi", "--input", good, "--output", fit.toString(), "--k", "2", "--restarts", "1",
