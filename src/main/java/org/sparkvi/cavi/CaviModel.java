@@ -82,24 +82,28 @@ public record CaviModel(String format, int version, Hyperparameters hyperparamet
         out.writeString(dir + "/" + FILE, Json.write(this));
     }
 
-    /** Loads {@code DIR/model.json} (DIR may also be a job's output directory holding {@code model/}). */
+    /**
+     * Loads {@code DIR/model.json} (DIR may also be a job's output directory holding {@code model/}), checked field
+     * by field against itself ({@link CaviModelFile}): a wrong field is named with its file.
+     */
     public static CaviModel load(String dir, Configuration conf) {
+        Path root;
         try {
-            Path p = new Path(dir, FILE);
+            root = new Path(dir);
+        } catch (IllegalArgumentException e) { // Hadoop's refusal of the string ("" or "a:b"), said as the user's error
+            throw new UserInputException("no CAVI model at '" + dir + "': not a valid path (" + e.getMessage() + ")");
+        }
+        try {
+            Path p = new Path(root, FILE);
             FileSystem fs = p.getFileSystem(conf);
-            if (!fs.exists(p) && fs.exists(new Path(new Path(dir, "model"), FILE))) {
-                p = new Path(new Path(dir, "model"), FILE);
+            if (!fs.exists(p) && fs.exists(new Path(new Path(root, "model"), FILE))) {
+                p = new Path(new Path(root, "model"), FILE);
             }
             if (!fs.exists(p)) {
                 throw new UserInputException("no CAVI model at " + dir + " (expected " + FILE + " there or in model/)");
             }
             try (InputStream in = fs.open(p)) {
-                CaviModel m = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), CaviModel.class);
-                if (!FORMAT.equals(m.format())) {
-                    throw new UserInputException(p + " is not a sparkvi CAVI model (format '" + m.format() + "')");
-                }
-                m.parameters(); // validates the sizes
-                return m;
+                return CaviModelFile.read(p.toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the model at " + dir + ": " + e.getMessage(), e);

@@ -93,6 +93,15 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
                 clusters);
     }
 
+    /** The same summary with {@code more} warnings after its own. */
+    public CaviSummary withWarnings(List<String> more) {
+        List<String> all = new ArrayList<>(warnings);
+        all.addAll(more);
+        return new CaviSummary(input, nRecords, nUsed, nRejected, k, d, coords, strength, weightColumn, hyperparameters,
+                seed, restarts, init, restartElbos, bestRestart, iterations, maxIter, tol, converged, elbo, elboTrace,
+                partitions, seconds, List.copyOf(all), clusters);
+    }
+
     public static String iso(Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis).toString();
     }

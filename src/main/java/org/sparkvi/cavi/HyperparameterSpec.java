@@ -1,6 +1,7 @@
 package org.sparkvi.cavi;
 
 import java.io.Serializable;
+import org.sparkvi.cli.UserInputException;
 
 /**
  * The hyperparameters as the user gave them; a null field takes its data-scaled default in {@link #resolve}:
@@ -34,9 +35,8 @@ public record HyperparameterSpec(Double tau, Double rho, double[] nu, Double alp
     public Hyperparameters resolve(DataMoments m, int k) {
         int d = m.d();
         double variance = m.meanVariance();
-        if (!(variance > 0) && (tau == null || rho == null)) {
-            throw new IllegalArgumentException("the locations have no spread (all events at one point): "
-                    + "give --tau and --rho explicitly");
+        if (tau == null || rho == null) {
+            requireSpread(m);
         }
         double[] nuValue = nu != null ? nu : m.mean();
         if (nuValue.length != d) {
@@ -57,5 +57,33 @@ public record HyperparameterSpec(Double tau, Double rho, double[] nu, Double alp
         PiPrior prior = piPrior == null ? PiPrior.FIXED : piPrior;
         double conc = piConcentration != null ? piConcentration : 1.0;
         return new Hyperparameters(tauValue, rhoValue, nuValue, alphaValue, betaValue, piValue, prior, conc);
+    }
+
+    /** Below this fraction of the coordinates' scale, a spread s is no spread: see {@link #requireSpread}. */
+    static final double MIN_RELATIVE_SPREAD = 1e-6;
+
+    /**
+     * τ and ρ default to K^{2/D}/s² and 1/s², so they need a spread s that is really there. It is compared with the
+     * coordinates' own scale, not with 0: s ≤ 1e-6 · L, where s² is the variance per dimension and L² the mean over
+     * dimensions of (|mean_j| + 1)². A millionth of the coordinates is below any catalogue's location precision
+     * (in ECEF L ≈ R/√3 and the bound is 4 m; in lonlat about California, 10 m; catalogues locate to 100 m at
+     * best), so such events are at one point, and τ ≥ 10¹²/L² would make clusters a millionth of the coordinates
+     * wide: K copies of that point. The + 1 (one unit of model space: a km, a degree) keeps the test meaningful where
+     * the mean is near 0 (local-km is centred on the catalogue, identity data may be).
+     */
+    static void requireSpread(DataMoments m) {
+        double[] mean = m.mean();
+        double scale = 0;
+        for (double v : mean) {
+            scale += (Math.abs(v) + 1) * (Math.abs(v) + 1);
+        }
+        scale = Math.sqrt(scale / mean.length);
+        double spread = Math.sqrt(m.meanVariance());
+        if (!(spread > MIN_RELATIVE_SPREAD * scale)) {
+            throw new UserInputException(String.format(java.util.Locale.ROOT, "the locations have no spread: all %d "
+                    + "events are at one point (their standard deviation per dimension, %.3g, is at most %.0e of the "
+                    + "coordinates' scale, %.6g), so the data-scaled tau and rho (K^(2/D)/s^2 and 1/s^2) would be "
+                    + "meaningless: give --tau and --rho explicitly", m.count(), spread, MIN_RELATIVE_SPREAD, scale));
+        }
     }
 }

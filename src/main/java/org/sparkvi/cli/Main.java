@@ -50,28 +50,7 @@ public final class Main implements Runnable {
             return 2;
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // a user error may arrive wrapped (e.g. thrown in a Spark task); an IllegalArgumentException counts as one
-            // only when the command itself threw it (option validation), not from deep inside a library
-            Throwable root = ex;
-            while (!(root instanceof UserInputException) && root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            if (!(root instanceof UserInputException)) {
-                root = ex;
-            }
-            if (root instanceof UserInputException || root instanceof IllegalArgumentException) {
-                commandLine.getErr().println("sparkvi: error: " + root.getMessage());
-                return 2;
-            }
-            if (root instanceof FailedCheckException) {
-                commandLine.getErr().println("sparkvi: failed: " + root.getMessage());
-                return 1;
-            }
-            commandLine.getErr().println("sparkvi: failed: " + root);
-            root.printStackTrace(commandLine.getErr());
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> ErrorReport.report(ex, commandLine.getErr()));
         return cl.execute(args);
     }
 }

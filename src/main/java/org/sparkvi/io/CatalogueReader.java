@@ -167,6 +167,8 @@ public final class CatalogueReader {
             }
         } catch (IOException e) {
             throw new UserInputException("cannot read the catalogue " + path + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // Hadoop's refusal of the string ("" or "a:b")
+            throw new UserInputException("catalogue not found: '" + path + "' is not a valid path: " + e.getMessage());
         }
     }
 

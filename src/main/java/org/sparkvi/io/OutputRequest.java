@@ -18,6 +18,19 @@ public record OutputRequest(String path, String kind, boolean overwrite, List<St
             throw new IllegalArgumentException("an output needs the kind of command that writes it");
         }
         reads = reads == null ? List.of() : reads.stream().filter(r -> r != null && !r.isBlank()).toList();
+        parsable("--output " + path, path);
+        for (String r : reads) {
+            parsable(r + " (a path this run reads)", r);
+        }
+    }
+
+    /** Hadoop refuses some strings as paths ("a:b" reads as a scheme): the user's error, said before any work. */
+    private static void parsable(String what, String path) {
+        try {
+            new org.apache.hadoop.fs.Path(path);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(what + " is not a valid path: " + e.getMessage());
+        }
     }
 
     public static OutputRequest of(String path, String kind) {

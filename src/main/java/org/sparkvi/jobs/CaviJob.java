@@ -94,12 +94,12 @@ public final class CaviJob {
                 if (!result.best().converged()) {
                     LOG.warn("the best run did not converge within {} iterations", c.options().maxIter());
                 }
-                write(spark, out, cat, result, summary, broadcasts, phases);
+                CaviSummary written = write(spark, out, cat, result, summary, broadcasts, phases);
                 phases.time("commit the output", out::commit);
                 LOG.info("phases:\n{}", phases.render());
-                System.out.print(CaviTable.render(summary));
+                System.out.print(CaviTable.render(written));
                 System.out.println("outputs in " + out.target());
-                return summary;
+                return written;
             } finally {
                 Assignments.release(broadcasts);
                 cat.release();
@@ -112,9 +112,20 @@ public final class CaviJob {
                 : c.options().init() == CaviOptions.Init.KMEANS_PLUS_PLUS ? "kmeans++" : "kmeans-parallel";
     }
 
-    private static void write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviResult result,
-                              CaviSummary summary, List<Broadcast<?>> broadcasts, JobPhases phases) {
+    /**
+     * Writes every output into the staging folder and returns the summary as written. The pictures are drawn first:
+     * one that cannot be drawn is skipped ({@link Picture}) and its warning goes into summary.json with the others.
+     */
+    private static CaviSummary write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviResult result,
+                                     CaviSummary fitted, List<Broadcast<?>> broadcasts, JobPhases phases) {
         CaviModel model = result.model();
+        MapSample sample = phases.time("events for the map", () -> SparkSessions.describe(spark, "Events for the map",
+                () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L)));
+        List<String> skipped = new ArrayList<>();
+        byte[] map = phases.time("draw clusters.png",
+                () -> Picture.draw("clusters.png", () -> CaviPictures.clusterMap(model, fitted, sample), skipped));
+        byte[] elbo = phases.time("draw elbo.png", () -> Picture.draw("elbo.png", () -> CaviPictures.elbo(fitted), skipped));
+        CaviSummary summary = fitted.withWarnings(skipped);
         phases.time("write summary.json and model/", () -> {
             out.writeString("summary.json", Json.write(summary));
             model.save(out, "model");
@@ -126,10 +137,13 @@ public final class CaviJob {
                         .write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet"))));
         phases.time("write rejected.parquet", () -> SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",
                 () -> cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
-        MapSample sample = phases.time("events for the map", () -> SparkSessions.describe(spark, "Events for the map",
-                () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L)));
-        phases.time("write clusters.png", () -> out.writeBytes("clusters.png", CaviPictures.clusterMap(model, summary, sample)));
-        phases.time("write elbo.png", () -> out.writeBytes("elbo.png", CaviPictures.elbo(summary)));
+        if (map != null) {
+            phases.time("write clusters.png", () -> out.writeBytes("clusters.png", map));
+        }
+        if (elbo != null) {
+            phases.time("write elbo.png", () -> out.writeBytes("elbo.png", elbo));
+        }
+        return summary;
     }
 
     static final StructType CLUSTERS_SCHEMA = new StructType()

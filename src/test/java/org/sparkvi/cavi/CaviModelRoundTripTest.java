@@ -27,7 +27,8 @@ class CaviModelRoundTripTest {
             Hyperparameters h = new HyperparameterSpec(null, null, null, null, null, null, prior, 0.5).resolve(m, 2);
             CaviFit fit = CaviAlgorithm.best(CaviAlgorithm.fitAll(new LocalCaviData(blocks), h,
                     CaviOptions.defaults().withK(2).withRestarts(1), m.totalWeight(), m.meanStrength(), CaviListener.NONE));
-            CoordinateSystem cs = new CoordinateSystem(CoordinateSystem.Kind.RADIAL, 35.5, -120.25, List.of());
+            // a 2-D system with a reference point (the data are 2-D; the loader refuses a model whose d is not its coords')
+            CoordinateSystem cs = new CoordinateSystem(CoordinateSystem.Kind.LOCAL_KM, 35.5, -120.25, List.of());
             CaviModel model = CaviModel.of(h, fit.parameters(), cs, StrengthSpec.column("nst"), "w");
             String out = dir.resolve("run-" + prior).toString();
             try (AtomicOutput o = new AtomicOutput(org.sparkvi.io.OutputRequest.of(out, "test"), new Configuration())) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -174,6 +175,39 @@ class CaviBadInputTest {
         assertUserError(run("cavi", "--input", good, "--output", out, "--coords", "mercator"), "--coords must be one of");
         assertUserError(run("cavi", "--input", good, "--output", out, "--tol", "-1"), "tol");
         assertNoOutputLeft("o5");
+    }
+
+    @Test
+    void identicalEventsAreRefusedUnlessTauAndRhoAreGiven() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            rows.add(RowFactory.create("same" + i, "19.4", "-155.3", "2.5", 3L)); // Kilauea; round-off alone gave s² ≈ 4e-9 km²
+        }
+        String input = write("one-point.parquet", rows);
+        Outcome o = run("cavi", "--input", input, "--output", dir.resolve("o8").toString(), "--k", "3", "--restarts", "1");
+        assertUserError(o, "sparkvi: error: the locations have no spread: all 50 events are at one point (their standard "
+                + "deviation per dimension, 0.00, is at most 1e-06 of the coordinates' scale, ", "give --tau and --rho explicitly");
+        assertEquals(1, o.err().lines().count(), "one line: " + o.err());
+        assertNoOutputLeft("o8");
+    }
+
+    @Test
+    void aModelThatContradictsItselfIsRefusedNamingItsFileAndField() throws Exception {
+        Path fit = dir.resolve("fit-for-model");
+        assertEquals(0, run("cavi", "--input", good, "--output", fit.toString(), "--k", "2", "--restarts", "1",
+                "--coords", "lonlat").code());
+        Path model = fit.resolve("model").resolve("model.json");
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(Files.readString(model));
+        ((ObjectNode) json.get("coords")).put("kind", "ECEF"); // d, nu and every mean still say 2-D (lonlat)
+        Files.writeString(model, Json.write(json));
+        String expected = "sparkvi: error: " + model + ": field 'd' is 2 but coords 'ecef' has dimension 3";
+        Outcome assign = run("cavi-assign", "--model", fit.toString(), "--input", good, "--output", dir.resolve("o6").toString());
+        assertUserError(assign, expected);
+        assertNoOutputLeft("o6");
+        Outcome warm = run("cavi", "--init-model", fit.toString(), "--k", "2", "--input", good,
+                "--output", dir.resolve("o7").toString());
+        assertUserError(warm, expected);
+        assertNoOutputLeft("o7");
     }
 
     static void assertNoOutputLeft(String name) {

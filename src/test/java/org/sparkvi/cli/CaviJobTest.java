@@ -110,6 +110,32 @@ class CaviJobTest {
     }
 
     @Test
+    void aPictureThatCannotBeDrawnIsSkippedWithAWarningAndTheFitIsKept() throws Exception {
+        // K = 1 converges in one update, so elbo.png's log panel gets one gap, about 1e110 with --tau 1e100:
+        // JFreeChart's log axis refuses that range (IllegalArgumentException)
+        Path out = dir.resolve("extreme-tau");
+        run("cavi", "--input", catalogue, "--output", out.toString(), "--k", "1", "--tau", "1e100", "--restarts", "1");
+        for (String f : List.of("summary.json", "model/model.json", "clusters.parquet", "assignments.parquet",
+                "rejected.parquet", "clusters.png")) {
+            assertTrue(Files.exists(out.resolve(f)), f);
+        }
+        assertFalse(Files.exists(out.resolve("elbo.png")), "the picture that failed is skipped");
+        assertNotNull(ImageIO.read(out.resolve("clusters.png").toFile()));
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertEquals(1e100, s.get("hyperparameters").get("tau").asDouble());
+        assertEquals(300, s.get("n_used").asLong());
+        JsonNode trace = s.get("elbo_trace");
+        assertEquals(3, trace.size());
+        assertEquals(trace.get(1).asDouble(), trace.get(2).asDouble(), 0.0);
+        assertTrue(trace.get(2).asDouble() - trace.get(0).asDouble() > 1e100, "the one gap: " + trace);
+        assertEquals(1, s.get("warnings").size(), s.get("warnings").toString());
+        String w = s.get("warnings").get(0).asText();
+        assertTrue(w.startsWith("elbo.png was not drawn (IllegalArgumentException: A positive range length is required: Range["), w);
+        assertTrue(w.endsWith("]); the fit and the other outputs are complete"), w);
+        assertEquals(300, spark.read().parquet(out.resolve("assignments.parquet").toString()).count());
+    }
+
+    @Test
     void rerunReplacesTheOutputAndHistoryIsIdempotent() throws Exception {
         Path out = dir.resolve("daily");
         run("cavi", "--input", catalogue, "--output", out.toString(), "--k", "2", "--restarts", "1");

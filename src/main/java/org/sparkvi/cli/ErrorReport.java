@@ -1,0 +1,53 @@
+package org.sparkvi.cli;
+
+import java.io.PrintWriter;
+
+/**
+ * How a command's failure is told, and its exit code: the user's error is one line {@code sparkvi: error: ...}
+ * (exit 2), a result that failed its check one line {@code sparkvi: failed: ...} (exit 1), anything else
+ * {@code sparkvi: failed: ...} with its stack trace (exit 1).
+ */
+final class ErrorReport {
+    private ErrorReport() {
+    }
+
+    static int report(Throwable ex, PrintWriter err) {
+        Throwable user = usersError(ex);
+        if (user != null) {
+            err.println("sparkvi: error: " + user.getMessage());
+            return 2;
+        }
+        if (ex instanceof FailedCheckException) {
+            err.println("sparkvi: failed: " + ex.getMessage());
+            return 1;
+        }
+        err.println("sparkvi: failed: " + ex);
+        ex.printStackTrace(err);
+        return 1;
+    }
+
+    /**
+     * A UserInputException anywhere in the cause chain (a user error may arrive wrapped, e.g. thrown in a Spark task),
+     * else {@code ex} itself if it is an IllegalArgumentException that sparkvi's own code threw (a value checked by a
+     * command or a record's constructor: --coords, --pi, …), else null. An IllegalArgumentException from inside a
+     * library (JFreeChart refusing an axis range, Hadoop a path) says nothing the user can act on: it is a failure.
+     */
+    static Throwable usersError(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UserInputException) {
+                return t;
+            }
+        }
+        return ex instanceof IllegalArgumentException && thrownBySparkvi(ex) ? ex : null;
+    }
+
+    /** The frame that threw is sparkvi's, not a library's (shaded libraries live under org.sparkvi.shaded in the jar). */
+    static boolean thrownBySparkvi(Throwable t) {
+        StackTraceElement[] trace = t.getStackTrace();
+        if (trace.length == 0) {
+            return false;
+        }
+        String thrower = trace[0].getClassName();
+        return thrower.startsWith("org.sparkvi.") && !thrower.startsWith("org.sparkvi.shaded.");
+    }
+}
