@@ -49,6 +49,10 @@ public final class CaviJobBenchmark implements Callable<Integer> {
     Path dataDir = Path.of("target/bench-data");
     @Option(names = "--json", description = "also write the rows as a JSON list to this file")
     Path json;
+    @Option(names = "--peers", negatable = true, description = "also time, on the same catalogue, the whole command run "
+            + "cold (jobs/sparkvi cavi: JVM start included) and the single-process NumPy peer (jobs/peers/cavi_numpy.py, "
+            + "on a CSV copy), each --repeats times")
+    boolean peers = true;
     @Option(names = "--generate-only", description = "write the catalogues into --data-dir and stop")
     boolean generateOnly;
     @Option(names = "--master", description = "Spark master URL (default local[*])")
@@ -82,6 +86,9 @@ public final class CaviJobBenchmark implements Callable<Integer> {
                 runs.add(phases);
             }
             rows.addAll(report(n, runs, Medians.of(whole), Medians.of(heap), jvmStart + sessionSeconds));
+            if (peers) {
+                rows.addAll(PeerRuns.compare(spark, n, input, dataDir, k, maxIter, repeats));
+            }
         }
         if (json != null) {
             Files.writeString(json, Json.write(rows));

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.StrengthSpec;
-import org.sparkvi.report.JsonFields;
+import org.sparkvi.io.JsonFields;
 
 /**
  * Reads a saved model.json and checks every field against every other before the model is used, so that an edited

@@ -1,7 +1,7 @@
 package org.sparkvi.cavi;
 
 import java.io.Serializable;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /**
  * The hyperparameters as the user gave them; a null field takes its data-scaled default in {@link #resolve}:

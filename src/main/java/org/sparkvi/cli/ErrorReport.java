@@ -1,5 +1,8 @@
 package org.sparkvi.cli;
 
+import org.sparkvi.FailedCheckException;
+import org.sparkvi.UserInputException;
+
 import java.io.PrintWriter;
 
 /**

@@ -30,7 +30,7 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
 
     public CoordinateSystem {
         if (kind == null) {
-            throw new IllegalArgumentException("coords must be one of lonlat, local-km, ecef, identity, radial");
+            throw new IllegalArgumentException("coords must be one of lonlat, local-km, ecef, hypocenter, identity, radial");
         }
         xColumns = xColumns == null ? List.of() : List.copyOf(xColumns);
         if (kind == Kind.IDENTITY && (xColumns.isEmpty() || xColumns.size() > 3)) {
@@ -176,7 +176,7 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
         return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
     }
 
-    /** The name used on the command line and in summaries: lonlat, local-km, ecef, identity, radial. */
+    /** The name used on the command line and in summaries: lonlat, local-km, ecef, hypocenter, identity, radial. */
     public String label() {
         return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
@@ -187,6 +187,6 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
                 return k;
             }
         }
-        throw new IllegalArgumentException("--coords must be one of lonlat, local-km, ecef, identity, radial; got '" + s + "'");
+        throw new IllegalArgumentException("--coords must be one of lonlat, local-km, ecef, hypocenter, identity, radial; got '" + s + "'");
     }
 }

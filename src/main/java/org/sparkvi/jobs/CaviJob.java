@@ -31,6 +31,7 @@ import org.sparkvi.cavi.LoadedCatalogue;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.StrengthSpec;
 import org.sparkvi.report.CaviPictures;
+import org.sparkvi.report.Picture;
 import org.sparkvi.report.CaviTable;
 import org.sparkvi.report.JobPhases;
 import org.sparkvi.io.Json;

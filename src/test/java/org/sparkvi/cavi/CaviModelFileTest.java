@@ -12,10 +12,10 @@ import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.StrengthSpec;
-import org.sparkvi.report.Json;
+import org.sparkvi.io.Json;
 
 /**
  * A model.json that contradicts itself is refused with one message naming the file and the field; the model as

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import org.junit.jupiter.api.Test;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 import org.sparkvi.io.CoordinateSystem;
 
 /**

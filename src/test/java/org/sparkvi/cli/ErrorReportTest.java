@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.sparkvi.FailedCheckException;
+import org.sparkvi.UserInputException;
 import org.sparkvi.io.CoordinateSystem;
 
 /**
@@ -52,7 +54,7 @@ class ErrorReportTest {
     void anIllegalArgumentSparkviThrewIsTheUsersError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CoordinateSystem.parseKind("mercator"));
-        assertEquals(new Told(2, "sparkvi: error: --coords must be one of lonlat, local-km, ecef, identity, radial; "
+        assertEquals(new Told(2, "sparkvi: error: --coords must be one of lonlat, local-km, ecef, hypocenter, identity, radial; "
                 + "got 'mercator'\n"), report(e));
     }
 

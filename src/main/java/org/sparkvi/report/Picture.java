@@ -1,4 +1,4 @@
-package org.sparkvi.cli;
+package org.sparkvi.report;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,14 +10,14 @@ import org.slf4j.LoggerFactory;
  * e.g. JFreeChart's log axis refusing the single ELBO gap of 6e109 that K = 1 with --tau 1e100 gives; a JVM without
  * fonts) is skipped with a warning naming it and the reason, and every other output of the fit is still written.
  */
-final class Picture {
+public final class Picture {
     private static final Logger LOG = LoggerFactory.getLogger(Picture.class);
 
     private Picture() {
     }
 
     /** The PNG bytes, or null after logging "NAME was not drawn (REASON) …" and adding it to {@code warnings}. */
-    static byte[] draw(String name, Supplier<byte[]> drawing, List<String> warnings) {
+    public static byte[] draw(String name, Supplier<byte[]> drawing, List<String> warnings) {
         try {
             return drawing.get();
         } catch (RuntimeException | LinkageError | java.awt.AWTError | InternalError e) {

@@ -1,4 +1,4 @@
-package org.sparkvi.report;
+package org.sparkvi.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.sparkvi.cli.UserInputException;
+import org.sparkvi.UserInputException;
 
 /**
  * A JSON file read field by field, each wrong field a {@link UserInputException} naming the file and the field by
