@@ -114,30 +114,37 @@ public final class CaviJob {
     }
 
     /**
-     * Writes every output into the staging folder and returns the summary as written. The pictures are drawn first:
-     * one that cannot be drawn is skipped ({@link Picture}) and its warning goes into summary.json with the others.
+     * Writes every output into the staging folder and returns the summary as written. The pictures are drawn on a
+     * thread of their own while Spark writes the tables (drawing is one core's work, and a small table's Spark job
+     * mostly waits); one that cannot be drawn is skipped ({@link Picture}) and its warning goes into summary.json.
      */
     private static CaviSummary write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviResult result,
                                      CaviSummary fitted, List<Broadcast<?>> broadcasts, JobPhases phases) {
         CaviModel model = result.model();
         MapSample sample = phases.time("events for the map", () -> SparkSessions.describe(spark, "Events for the map",
                 () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L)));
-        List<String> skipped = new ArrayList<>();
-        byte[] map = phases.time("draw clusters.png",
-                () -> Picture.draw("clusters.png", () -> CaviPictures.clusterMap(model, fitted, sample), skipped));
-        byte[] elbo = phases.time("draw elbo.png", () -> Picture.draw("elbo.png", () -> CaviPictures.elbo(fitted), skipped));
-        CaviSummary summary = fitted.withWarnings(skipped);
-        phases.time("write summary.json and model/", () -> {
-            out.writeString("summary.json", Json.write(summary));
-            model.save(out, "model");
-        });
+        List<String> skipped = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CompletableFuture<byte[][]> pictures = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new byte[][] {
+                    phases.time("draw clusters.png (beside the writes)",
+                            () -> Picture.draw("clusters.png", () -> CaviPictures.clusterMap(model, fitted, sample), skipped)),
+                    phases.time("draw elbo.png (beside the writes)",
+                            () -> Picture.draw("elbo.png", () -> CaviPictures.elbo(fitted), skipped))});
         phases.time("write clusters.parquet", () -> SparkSessions.describe(spark, "Write clusters.parquet", () ->
-                clustersTable(spark, summary).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
+                clustersTable(spark, fitted).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
         phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
                 "Write assignments.parquet (final E-step)", () -> Assignments.table(spark, cat.blocks(), model, broadcasts)
                         .write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet"))));
         phases.time("write rejected.parquet", () -> SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",
                 () -> cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
+        byte[][] drawn = phases.time("write: wait for the pictures", pictures::join);
+        byte[] map = drawn[0];
+        byte[] elbo = drawn[1];
+        CaviSummary summary = fitted.withWarnings(skipped);
+        phases.time("write summary.json and model/", () -> {
+            out.writeString("summary.json", Json.write(summary));
+            model.save(out, "model");
+        });
         if (map != null) {
             phases.time("write clusters.png", () -> out.writeBytes("clusters.png", map));
         }
