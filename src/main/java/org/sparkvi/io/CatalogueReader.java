@@ -18,6 +18,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -149,38 +151,71 @@ public final class CatalogueReader {
         }
     }
 
-    /** A GeoJSON FeatureCollection: one row per feature, properties flattened, coordinates [lon, lat, depth]. */
+    /**
+     * A GeoJSON FeatureCollection: one row per feature (its row is its 1-based number in the file), properties
+     * flattened, coordinates [lon, lat, depth]. Whatever shape the features take (no features, null geometries or
+     * properties, points of any length), the result is the catalogue's records with missing values where a value is
+     * missing, or one message saying what is wrong: never a crash on a type Spark inferred.
+     */
     private static Dataset<Row> geoJson(SparkSession spark, String path) {
         Dataset<Row> doc = spark.read().option("multiLine", "true").option("mode", "FAILFAST").json(path)
                 .withColumn(SOURCE_FILE, col("_metadata.file_path"));
         if (!List.of(doc.columns()).contains("features")) {
             throw new UserInputException(path + " is not a GeoJSON FeatureCollection (no 'features')");
         }
+        DataType featuresType = doc.schema().apply("features").dataType();
+        if (!(featuresType instanceof ArrayType array) || !(array.elementType() instanceof StructType feature)) {
+            // Spark types "features": [] (or null) as array<string> (or string): no feature to read
+            long n = featuresType instanceof ArrayType
+                    ? doc.select(functions.explode(col("features")).as("f")).where(col("f").isNotNull()).count()
+                    : doc.where(col("features").isNotNull()).count();
+            if (n == 0) {
+                throw new UserInputException("the catalogue " + path + " is empty: its GeoJSON 'features' list holds no features");
+            }
+            throw new UserInputException(path + " is not a GeoJSON FeatureCollection: " + (featuresType instanceof ArrayType a
+                    ? "its 'features' are " + a.elementType().simpleString() + " values, not Feature objects"
+                    : "its 'features' is a " + featuresType.simpleString() + ", not a list of Feature objects"));
+        }
         Dataset<Row> f = doc.select(functions.explode(col("features")).as("f"), col(SOURCE_FILE));
         List<Column> cols = new ArrayList<>();
-        StructType feature = (StructType) f.schema().apply("f").dataType();
+        List<String> taken = new ArrayList<>();
         List<String> fields = List.of(feature.fieldNames());
         if (fields.contains("id")) {
             cols.add(col("f.id").cast(DataTypes.StringType).as("id"));
+            taken.add("id");
         }
         if (fields.contains("geometry")) {
-            // RFC 7946: [lon, lat] or [lon, lat, depth]; a shorter point reads as missing values, never an error
-            Column point = col("f.geometry.coordinates");
-            cols.add(functions.get(point, functions.lit(0)).as("longitude"));
-            cols.add(functions.get(point, functions.lit(1)).as("latitude"));
-            cols.add(functions.get(point, functions.lit(2)).as("depth"));
+            // RFC 7946: [lon, lat] or [lon, lat, depth]; a shorter point, or a null geometry, reads as missing values
+            Column point = coordinates(feature.apply("geometry").dataType());
+            Column none = functions.lit(null).cast(DataTypes.DoubleType);
+            cols.add((point == null ? none : functions.get(point, functions.lit(0))).as("longitude"));
+            cols.add((point == null ? none : functions.get(point, functions.lit(1))).as("latitude"));
+            cols.add((point == null ? none : functions.get(point, functions.lit(2))).as("depth"));
+            taken.addAll(List.of("longitude", "latitude", "depth"));
         }
-        if (fields.contains("properties")) {
-            StructType props = (StructType) feature.apply("properties").dataType();
+        if (fields.contains("properties") && feature.apply("properties").dataType() instanceof StructType props) {
             for (StructField p : props.fields()) {
-                Column c = col("f.properties.`" + p.name() + "`");
+                Column c = col("f.properties.`" + p.name().replace("`", "``") + "`");
                 boolean millis = (p.name().equals("time") || p.name().equals("updated"))
                         && p.dataType().equals(DataTypes.LongType);
-                cols.add((millis ? functions.timestamp_millis(c) : c).as(p.name()));
+                // a property that would take the name of the id or of a coordinate is kept under its own name
+                String canonical = ALIASES.getOrDefault(p.name().toLowerCase(Locale.ROOT), p.name());
+                String name = taken.contains(canonical) ? "properties_" + p.name() : p.name();
+                taken.add(canonical);
+                cols.add((millis ? functions.timestamp_millis(c) : c).as(name));
             }
         }
         cols.add(col(SOURCE_FILE));
         return f.select(cols.toArray(new Column[0]));
+    }
+
+    /** A geometry's coordinates when it is a struct with a coordinates array; else null (no point in any feature). */
+    private static Column coordinates(DataType geometry) {
+        if (geometry instanceof StructType g && List.of(g.fieldNames()).contains("coordinates")
+                && g.apply("coordinates").dataType() instanceof ArrayType) {
+            return col("f.geometry.coordinates");
+        }
+        return null;
     }
 
     /** Renames columns to their ComCat names (case-insensitive, aliases); the first column to claim a name keeps it. */
