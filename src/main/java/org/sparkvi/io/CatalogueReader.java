@@ -32,12 +32,17 @@ import scala.Tuple2;
  * longitude, depth, mag, magType, nst, sig, felt, place, …), matched case-insensitively with common aliases; other
  * columns kept as they are. Values keep the types they were written with (CSV: text), so that a bad value can be
  * reported as written. Three columns are added: the source file, the record's 1-based row in it, and its index in
- * the whole catalogue (the key of every random draw made for the event).
+ * the whole catalogue (the key of every random draw made for the event). A CSV record also has its number of
+ * fields and, when that differs from the header's, its raw line: such a record is quarantined as {@code malformed_row}.
  */
 public final class CatalogueReader {
     public static final String SOURCE_FILE = "_source_file";
     public static final String SOURCE_ROW = "_source_row";
     public static final String RECORD_INDEX = "_record_index";
+    /** CSV: the record's number of fields (-1 when the tokenizer refused the line). */
+    public static final String SOURCE_FIELDS = "_source_fields";
+    /** CSV: the record's raw line when its number of fields differs from the header's, else null. */
+    public static final String MALFORMED_LINE = "_source_malformed_line";
 
     /** Alias (lower case) → ComCat name. */
     private static final Map<String, String> ALIASES = Map.ofEntries(
@@ -110,13 +115,34 @@ public final class CatalogueReader {
         if (f == CatalogueFormat.PARQUET) {
             return parquet(spark, path);
         }
-        Dataset<Row> raw = switch (f) {
-            case CSV -> spark.read().option("header", "true").option("inferSchema", "false").option("mode", "PERMISSIVE")
-                    .csv(path).withColumn(SOURCE_FILE, col("_metadata.file_path"));
-            case GEOJSON -> geoJson(spark, path);
-            case PARQUET -> throw new IllegalStateException();
-        };
-        return new Source(withRowNumbers(spark, canonicalNames(raw), path), null, null);
+        if (f == CatalogueFormat.CSV) {
+            return new Source(canonicalNames(csv(spark, path)), null, null);
+        }
+        return new Source(withRowNumbers(spark, canonicalNames(geoJson(spark, path)), path), null, null);
+    }
+
+    /**
+     * CSV: the header's column names as Spark's CSV reader gives them, every value as text, and for each record its
+     * field count and, when that differs from the header's, its raw line ({@link #MALFORMED_LINE}): see
+     * {@link CsvLines}. Two passes over the text: the lines of each file split, then the records.
+     */
+    private static Dataset<Row> csv(SparkSession spark, String path) {
+        String[] names = spark.read().option("header", "true").option("inferSchema", "false").csv(path).schema().fieldNames();
+        JavaRDD<Row> lines = spark.read().text(path).select(col("value"), col("_metadata.file_path"),
+                col("_metadata.file_block_start")).javaRDD();
+        List<CsvLines.Block> blocks = SparkSessions.describe(spark, "Read " + path + ": lines of each file split",
+                () -> lines.mapPartitions(CsvLines::count).collect());
+        CsvLines.Offsets offsets = CsvLines.Offsets.of(blocks);
+        int n = names.length;
+        JavaRDD<Row> records = lines.mapPartitions(it -> CsvLines.records(it, offsets, n));
+        StructType schema = new StructType();
+        for (String name : names) {
+            schema = schema.add(name, DataTypes.StringType);
+        }
+        schema = schema.add(SOURCE_FILE, DataTypes.StringType, false).add(SOURCE_ROW, DataTypes.LongType, false)
+                .add(RECORD_INDEX, DataTypes.LongType, false).add(SOURCE_FIELDS, DataTypes.IntegerType, false)
+                .add(MALFORMED_LINE, DataTypes.StringType, true);
+        return spark.createDataFrame(records, schema);
     }
 
     /**

@@ -54,6 +54,8 @@ public final class EventColumns implements Serializable {
     final int row;
     /** The record index column, or -1 when it is the file's offset plus the row (Parquet). */
     final int index;
+    /** CSV: the raw line of a record whose field count differs from the header's (null when it agrees); else -1. */
+    final int malformed;
     private final transient List<Column> projection;
 
     public EventColumns(Dataset<Row> df, CoordinateSystem coords, StrengthSpec strengthSpec, String weightColumn,
@@ -92,6 +94,8 @@ public final class EventColumns implements Serializable {
         file = add(p, col(CatalogueReader.SOURCE_FILE));
         row = add(p, col(CatalogueReader.SOURCE_ROW).cast(DataTypes.LongType));
         index = withIndex ? add(p, col(CatalogueReader.RECORD_INDEX)) : -1;
+        malformed = List.of(schema.fieldNames()).contains(CatalogueReader.MALFORMED_LINE)
+                ? add(p, col(CatalogueReader.MALFORMED_LINE)) : -1;
     }
 
     /** The catalogue's own names of the columns read (the aliases resolved), for checks across files. */
