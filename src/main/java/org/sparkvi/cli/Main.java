@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 FetchMnistCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
 
     @Override
     public void run() {
@@ -57,16 +58,21 @@ public final class Main implements Runnable {
             if (!(root instanceof UserInputException)) {
                 root = ex;
             }
+            // stderr gets one message; the stack trace goes to the log at debug level only
             if (root instanceof UserInputException || root instanceof IllegalArgumentException) {
+                LOG.debug("user error", ex);
                 commandLine.getErr().println("sparkvi: error: " + root.getMessage());
                 return 2;
             }
             if (root instanceof FailedCheckException) {
+                LOG.debug("failed check", ex);
                 commandLine.getErr().println("sparkvi: failed: " + root.getMessage());
                 return 1;
             }
-            commandLine.getErr().println("sparkvi: failed: " + root);
-            root.printStackTrace(commandLine.getErr());
+            LOG.debug("unexpected failure", ex);
+            String first = String.valueOf(root).lines().findFirst().orElse(root.getClass().getName());
+            commandLine.getErr().println("sparkvi: failed: " + first + " (the stack trace is logged at debug level: "
+                    + "set logger.sparkvi.level = debug in conf/log4j2.properties)");
             return 1;
         });
         return cl.execute(args);

@@ -97,6 +97,14 @@ public final class CatalogueConverter {
 
     /** Converts and returns the number of rows written. */
     public static long convert(SparkSession spark, String input, CatalogueFormat format, OutputRequest output) {
+        try {
+            return convertOrFail(spark, input, format, output);
+        } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
+            throw CatalogueFiles.translate(e);
+        }
+    }
+
+    private static long convertOrFail(SparkSession spark, String input, CatalogueFormat format, OutputRequest output) {
         Dataset<Row> df = CatalogueReader.read(spark, input, format);
         refuseMalformedRows(spark, input, df);
         List<Column> typed = new ArrayList<>();

@@ -41,7 +41,16 @@ public final class CatalogueLoader {
                           String weightColumn, int partitions, boolean reportColumns) {
     }
 
+    /** Reads the catalogue; a file Spark fails to read is one user error naming it ({@link CatalogueFiles#translate}). */
     public static LoadedCatalogue load(SparkSession spark, Request req) {
+        try {
+            return read(spark, req);
+        } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
+            throw CatalogueFiles.translate(e);
+        }
+    }
+
+    private static LoadedCatalogue read(SparkSession spark, Request req) {
         CatalogueReader.Source source = CatalogueReader.open(spark, req.path(), req.format());
         CoordinateSystem coords = req.coords();
         // local-km's reference point is the catalogue's centroid: read in ECEF (also unit Jacobian), then re-place

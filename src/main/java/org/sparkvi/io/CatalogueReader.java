@@ -132,6 +132,13 @@ public final class CatalogueReader {
                 col("_metadata.file_block_start")).javaRDD();
         List<CsvLines.Block> blocks = SparkSessions.describe(spark, "Read " + path + ": lines of each file split",
                 () -> lines.mapPartitions(CsvLines::count).collect());
+        for (CsvLines.Block b : blocks) {
+            if (b.binary()) {
+                throw new UserInputException(CatalogueFiles.display(b.file()) + " is not CSV text: it holds binary data"
+                        + CatalogueFiles.formatHint(new Path(b.file()), spark.sparkContext().hadoopConfiguration(),
+                        CatalogueFormat.CSV));
+            }
+        }
         CsvLines.Offsets offsets = CsvLines.Offsets.of(blocks);
         int n = names.length;
         JavaRDD<Row> records = lines.mapPartitions(it -> CsvLines.records(it, offsets, n));
@@ -151,9 +158,29 @@ public final class CatalogueReader {
      * on the driver (a few ms a file; no Spark job).
      */
     private static Source parquet(SparkSession spark, String path) {
-        Dataset<Row> raw = spark.read().parquet(path);
-        Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(raw.inputFiles(),
-                spark.sparkContext().hadoopConfiguration());
+        // every footer is read on the driver first: a stray or truncated file is one message, not a failed Spark task
+        var conf = spark.sparkContext().hadoopConfiguration();
+        List<Path> files = CatalogueFiles.list(path, conf).stream()
+                .filter(p -> !p.getName().equals("_metadata") && !p.getName().equals("_common_metadata")).toList();
+        if (files.isEmpty()) {
+            throw new UserInputException("the catalogue " + path + " is empty: it holds no data files (names starting "
+                    + "with _ or . are skipped)");
+        }
+        Path catalogue;
+        try {
+            catalogue = new Path(path).getFileSystem(conf).makeQualified(new Path(path));
+        } catch (IOException e) {
+            throw new UserInputException("cannot read the catalogue " + path + ": " + e.getMessage(), e);
+        }
+        Map<String, ParquetFooters.Footer> known = ParquetFooters.read(files.stream().map(Path::toString)
+                .toArray(String[]::new), conf, Map.of(), catalogue);
+        Dataset<Row> raw;
+        try {
+            raw = spark.read().parquet(path);
+        } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
+            throw CatalogueFiles.translate(e);
+        }
+        Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(raw.inputFiles(), conf, known, catalogue);
         Map<String, Long> offsets = new TreeMap<>();
         long next = 0;
         for (Map.Entry<String, ParquetFooters.Footer> e : footers.entrySet()) {
@@ -184,8 +211,10 @@ public final class CatalogueReader {
      * missing, or one message saying what is wrong: never a crash on a type Spark inferred.
      */
     private static Dataset<Row> geoJson(SparkSession spark, String path) {
-        Dataset<Row> doc = spark.read().option("multiLine", "true").option("mode", "FAILFAST").json(path)
-                .withColumn(SOURCE_FILE, col("_metadata.file_path"));
+        // PERMISSIVE: a file that is not JSON becomes a corrupt record, named here, rather than a failed Spark task
+        Dataset<Row> doc = spark.read().option("multiLine", "true").option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", CORRUPT).json(path).withColumn(SOURCE_FILE, col("_metadata.file_path"));
+        requireJson(spark, doc, path);
         if (!List.of(doc.columns()).contains("features")) {
             throw new UserInputException(path + " is not a GeoJSON FeatureCollection (no 'features')");
         }
@@ -233,6 +262,33 @@ public final class CatalogueReader {
         }
         cols.add(col(SOURCE_FILE));
         return f.select(cols.toArray(new Column[0]));
+    }
+
+    private static final String CORRUPT = "_corrupt_record";
+
+    /** Refuses a GeoJSON catalogue with a file that is not JSON, naming the first such file (and what it looks like). */
+    private static void requireJson(SparkSession spark, Dataset<Row> doc, String path) {
+        List<String> columns = List.of(doc.columns());
+        if (!columns.contains(CORRUPT)) {
+            return;
+        }
+        String other = columns.stream().filter(c -> !c.equals(CORRUPT) && !c.equals(SOURCE_FILE)).findFirst().orElse(null);
+        String file;
+        if (other == null) { // no file read as JSON: the first one is named (Spark refuses a query of the corrupt column alone)
+            String[] files = doc.inputFiles();
+            java.util.Arrays.sort(files);
+            file = files.length == 0 ? path : files[0];
+        } else {
+            List<Row> bad = SparkSessions.describe(spark, "Read " + path + ": files that are not JSON", () ->
+                    doc.where(col(CORRUPT).isNotNull()).select(col(SOURCE_FILE), col("`" + other + "`"))
+                            .orderBy(SOURCE_FILE).limit(1).collectAsList());
+            if (bad.isEmpty()) {
+                return;
+            }
+            file = bad.get(0).getString(0);
+        }
+        throw new UserInputException(CatalogueFiles.display(file) + " is not GeoJSON: it is not valid JSON"
+                + CatalogueFiles.formatHint(new Path(file), spark.sparkContext().hadoopConfiguration(), CatalogueFormat.GEOJSON));
     }
 
     /** A geometry's coordinates when it is a struct with a coordinates array; else null (no point in any feature). */

@@ -30,8 +30,8 @@ final class CsvLines {
     private CsvLines() {
     }
 
-    /** One split of a file: its non-blank lines. */
-    record Block(String file, long start, long lines) implements Serializable {
+    /** One split of a file: its non-blank lines, and whether it holds binary data (a NUL character: not CSV text). */
+    record Block(String file, long start, long lines, boolean binary) implements Serializable {
     }
 
     /** Where each split's lines start: within its file (header included) and, per file, the records before it. */
@@ -81,25 +81,28 @@ final class CsvLines {
         String file = null;
         long start = -1;
         long lines = 0;
+        boolean binary = false;
         while (rows.hasNext()) {
             Row r = rows.next();
             String f = r.getString(1);
             long s = r.getLong(2);
             if (!f.equals(file) || s != start) {
                 if (file != null) {
-                    out.add(new Block(file, start, lines));
+                    out.add(new Block(file, start, lines, binary));
                 }
                 file = f;
                 start = s;
                 lines = 0;
+                binary = false;
             }
             String line = r.getString(0);
-            if (line != null && !blank(line)) {
-                lines++;
+            if (line != null) {
+                binary |= line.indexOf('\0') >= 0;
+                lines += blank(line) ? 0 : 1;
             }
         }
         if (file != null) {
-            out.add(new Block(file, start, lines));
+            out.add(new Block(file, start, lines, binary));
         }
         return out.iterator();
     }
