@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkvi.cavi.EventBlock;
 import org.sparkvi.cli.FaultInjection;
@@ -33,6 +34,7 @@ import org.sparkvi.cli.UserInputException;
  * run, and a retried task, builds the same blocks.
  */
 public final class CatalogueLoader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogueLoader.class);
     private CatalogueLoader() {
     }
 
@@ -111,7 +113,31 @@ public final class CatalogueLoader {
             SparkSessions.describe(spark, "Place the events in local-km coordinates", cached::count);
             read.unpersist(false);
         }
-        return new LoadedCatalogue(req.path(), cached, coords, records, used, byReason, bytes);
+        LoadedCatalogue.DuplicateIds duplicates = duplicateIds(spark, source.rows(), req.path());
+        return new LoadedCatalogue(req.path(), cached, coords, records, used, byReason, bytes, duplicates);
+    }
+
+    /**
+     * Ids that occur more than once, by one Spark SQL aggregation over the id column alone (Parquet decodes no other
+     * column; the ids are combined within each partition before the shuffle); null when there is no id column.
+     */
+    static LoadedCatalogue.DuplicateIds duplicateIds(SparkSession spark, Dataset<Row> rows, String path) {
+        String id = java.util.Arrays.stream(rows.columns()).filter(c -> c.equalsIgnoreCase("id")).findFirst().orElse(null);
+        if (id == null) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        Dataset<Row> repeated = rows.select(col("`" + id.replace("`", "``") + "`").cast(DataTypes.StringType).as("id"))
+                .where(col("id").isNotNull()).groupBy("id").count().where(col("count").gt(1));
+        Row r = SparkSessions.describe(spark, "Count the ids of " + path + " that occur more than once", () -> repeated.agg(
+                functions.coalesce(functions.sum("count"), functions.lit(0L)), functions.count(functions.lit(1)),
+                functions.max(functions.struct(col("count"), col("id")))).first());
+        Row top = r.isNullAt(2) ? null : r.getStruct(2);
+        LoadedCatalogue.DuplicateIds d = new LoadedCatalogue.DuplicateIds(r.getLong(0), r.getLong(1),
+                top == null ? null : top.getString(1), top == null ? 0 : top.getLong(0));
+        LOG.info("duplicate ids of {} counted in {} s: {} events, {} ids", path,
+                String.format("%.3f", (System.nanoTime() - t0) / 1e9), d.events(), d.ids());
+        return d;
     }
 
     /** The direction of the mean unit vector, as {lat, lon}: well defined across the date line; merged in partition order. */
