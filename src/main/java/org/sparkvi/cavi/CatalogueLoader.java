@@ -1,6 +1,7 @@
 package org.sparkvi.cavi;
 
 import org.sparkvi.io.CatalogueFormat;
+import org.sparkvi.io.CatalogueFiles;
 import org.sparkvi.io.CatalogueReader;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.StrengthSpec;
@@ -19,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.OrderedTreeAggregate;
@@ -37,6 +39,7 @@ import org.sparkvi.UserInputException;
  * run, and a retried task, builds the same blocks.
  */
 public final class CatalogueLoader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogueLoader.class);
     private CatalogueLoader() {
     }
 
@@ -45,12 +48,21 @@ public final class CatalogueLoader {
                           String weightColumn, int partitions, boolean reportColumns) {
     }
 
+    /** Reads the catalogue; a file Spark fails to read is one user error naming it ({@link CatalogueFiles#translate}). */
     public static LoadedCatalogue load(SparkSession spark, Request req) {
         return load(spark, CatalogueReader.open(spark, req.path(), req.format()), req);
     }
 
     /** Loads rows already read (a DataFrame of the caller's: {@link CatalogueReader#fromDataFrame}); req names them. */
     public static LoadedCatalogue load(SparkSession spark, CatalogueReader.Source source, Request req) {
+        try {
+            return read(spark, source, req);
+        } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
+            throw CatalogueFiles.translate(e);
+        }
+    }
+
+    private static LoadedCatalogue read(SparkSession spark, CatalogueReader.Source source, Request req) {
         CoordinateSystem coords = req.coords();
         // local-km's reference point is the catalogue's centroid: read in ECEF (also unit Jacobian), then re-place
         CoordinateSystem readAs = coords.needsReference() ? CoordinateSystem.of(CoordinateSystem.Kind.ECEF) : coords;
@@ -110,7 +122,31 @@ public final class CatalogueLoader {
             SparkSessions.describe(spark, "Place the events in local-km coordinates", cached::count);
             read.unpersist(false);
         }
-        return new LoadedCatalogue(req.path(), cached, coords, records, used, byReason, bytes);
+        LoadedCatalogue.DuplicateIds duplicates = duplicateIds(spark, source.rows(), req.path());
+        return new LoadedCatalogue(req.path(), cached, coords, records, used, byReason, bytes, duplicates);
+    }
+
+    /**
+     * Ids that occur more than once, by one Spark SQL aggregation over the id column alone (Parquet decodes no other
+     * column; the ids are combined within each partition before the shuffle); null when there is no id column.
+     */
+    static LoadedCatalogue.DuplicateIds duplicateIds(SparkSession spark, Dataset<Row> rows, String path) {
+        String id = java.util.Arrays.stream(rows.columns()).filter(c -> c.equalsIgnoreCase("id")).findFirst().orElse(null);
+        if (id == null) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        Dataset<Row> repeated = rows.select(col("`" + id.replace("`", "``") + "`").cast(DataTypes.StringType).as("id"))
+                .where(col("id").isNotNull()).groupBy("id").count().where(col("count").gt(1));
+        Row r = SparkSessions.describe(spark, "Count the ids of " + path + " that occur more than once", () -> repeated.agg(
+                functions.coalesce(functions.sum("count"), functions.lit(0L)), functions.count(functions.lit(1)),
+                functions.max(functions.struct(col("count"), col("id")))).first());
+        Row top = r.isNullAt(2) ? null : r.getStruct(2);
+        LoadedCatalogue.DuplicateIds d = new LoadedCatalogue.DuplicateIds(r.getLong(0), r.getLong(1),
+                top == null ? null : top.getString(1), top == null ? 0 : top.getLong(0));
+        LOG.info("duplicate ids of {} counted in {} s: {} events, {} ids", path,
+                String.format("%.3f", (System.nanoTime() - t0) / 1e9), d.events(), d.ids());
+        return d;
     }
 
     /** The direction of the mean unit vector, as {lat, lon}: well defined across the date line; merged in partition order. */

@@ -6,12 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.cavi.LoadedCatalogue;
 
 /**
  * The run summary written as summary.json (snake_case): the run, its hyperparameters and trace, and one entry per
- * cluster. Times are ISO-8601 UTC; a field that needs a column the catalogue lacks is null.
+ * cluster. Times are ISO-8601 UTC; a field that needs a column the catalogue lacks is null ({@code n_duplicate_ids}
+ * without an id column).
  */
-public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRejected, int k, int d, Coords coords,
+public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRejected, LoadedCatalogue.DuplicateIds nDuplicateIds,
+                          int k, int d, Coords coords,
                           String strength, String weightColumn, HyperparameterValues hyperparameters, long seed,
                           int restarts, String init, double[] restartElbos, int bestRestart, int iterations, int maxIter,
                           double tol, boolean converged, double elbo, List<Double> elboTrace, int partitions,
@@ -46,7 +49,8 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
     }
 
     /** Everything about the run that the result does not hold. */
-    public record Run(String input, long nRecords, Map<String, Long> rejectedByReason, long seed, int restarts,
+    public record Run(String input, long nRecords, Map<String, Long> rejectedByReason,
+                      LoadedCatalogue.DuplicateIds duplicateIds, long seed, int restarts,
                       String init, int maxIter, double tol, int partitions, double seconds) {
     }
 
@@ -74,6 +78,9 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
                     iso(ev.timeStart(c)), iso(ev.timeEnd(c)), ev.largestId(c), iso(ev.largestTime(c)), ev.largestMag(c)));
         }
         List<String> warnings = new ArrayList<>();
+        if (run.duplicateIds() != null && run.duplicateIds().warning() != null) {
+            warnings.add(run.duplicateIds().warning());
+        }
         if (!r.best().converged()) {
             warnings.add("the best restart did not converge within " + run.maxIter() + " iterations (tol " + run.tol()
                     + "); raise --max-iter or --tol");
@@ -86,7 +93,8 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
         long rejected = run.rejectedByReason().values().stream().mapToLong(Long::longValue).sum();
         CaviFit best = r.best();
         return new CaviSummary(run.input(), run.nRecords(), run.nRecords() - rejected,
-                new Rejected(rejected, new LinkedHashMap<>(run.rejectedByReason())), m.k(), m.d(), Coords.of(cs),
+                new Rejected(rejected, new LinkedHashMap<>(run.rejectedByReason())), run.duplicateIds(), m.k(), m.d(),
+                Coords.of(cs),
                 m.strength().label(), m.weightColumn(), HyperparameterValues.of(m.hyperparameters()), run.seed(),
                 r.restarts().size(), run.init(), r.restartElbos(), best.restart(), best.iterations(), run.maxIter(),
                 run.tol(), best.converged(), best.elbo(), best.elboTrace(), run.partitions(), run.seconds(), warnings,
@@ -97,7 +105,8 @@ public record CaviSummary(String input, long nRecords, long nUsed, Rejected nRej
     public CaviSummary withWarnings(List<String> more) {
         List<String> all = new ArrayList<>(warnings);
         all.addAll(more);
-        return new CaviSummary(input, nRecords, nUsed, nRejected, k, d, coords, strength, weightColumn, hyperparameters,
+        return new CaviSummary(input, nRecords, nUsed, nRejected, nDuplicateIds, k, d, coords, strength, weightColumn,
+                hyperparameters,
                 seed, restarts, init, restartElbos, bestRestart, iterations, maxIter, tol, converged, elbo, elboTrace,
                 partitions, seconds, List.copyOf(all), clusters);
     }

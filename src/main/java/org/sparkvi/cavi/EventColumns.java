@@ -1,5 +1,7 @@
 package org.sparkvi.cavi;
 
+import org.sparkvi.io.NumberText;
+
 import org.sparkvi.io.CatalogueReader;
 import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.io.StrengthSpec;
@@ -28,13 +30,11 @@ import org.sparkvi.UserInputException;
  * fills and {@link EventParser} reads by ordinal, with no per-row objects. Every measurement becomes two columns:
  * its value as a double (null when absent or not a number) and, when the source column is not a double, the value
  * as written (text), which a rejection quotes. Text is a number only if it reads as a decimal number
- * ({@link #DECIMAL}) or as inf / infinity / nan (then "not finite"): forms that Java's parser also takes, such as
+ * ({@link NumberText#DECIMAL}) or as inf / infinity / nan (then "not finite"): forms that Java's parser also takes, such as
  * {@code 12f} or {@code 0x1p3}, mean nothing in a catalogue and are refused.
  */
 public final class EventColumns implements Serializable {
     private static final long serialVersionUID = 1L;
-    static final String DECIMAL = "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$";
-    static final String SPECIAL = "(?i)^[+-]?(inf|infinity|nan)$";
 
     /** Ordinals of one measurement: its double value and its text as written (-1 when the source is a double). */
     public record Measure(String column, int value, int raw) implements Serializable {
@@ -58,6 +58,8 @@ public final class EventColumns implements Serializable {
     final int row;
     /** The record index column, or -1 when it is the file's offset plus the row (Parquet). */
     final int index;
+    /** CSV: the raw line of a record whose field count differs from the header's (null when it agrees); else -1. */
+    final int malformed;
     private final transient List<Column> projection;
 
     public EventColumns(Dataset<Row> df, CoordinateSystem coords, StrengthSpec strengthSpec, String weightColumn,
@@ -96,6 +98,8 @@ public final class EventColumns implements Serializable {
         file = add(p, col(CatalogueReader.SOURCE_FILE));
         row = add(p, col(CatalogueReader.SOURCE_ROW).cast(DataTypes.LongType));
         index = withIndex ? add(p, col(CatalogueReader.RECORD_INDEX)) : -1;
+        malformed = List.of(schema.fieldNames()).contains(CatalogueReader.MALFORMED_LINE)
+                ? add(p, col(CatalogueReader.MALFORMED_LINE)) : -1;
     }
 
     /** The catalogue's own names of the columns read (the aliases resolved), for checks across files. */
@@ -156,7 +160,7 @@ public final class EventColumns implements Serializable {
         }
         if (t.equals(DataTypes.StringType)) {
             Column s = functions.trim(c);
-            Column number = when(s.rlike(DECIMAL).or(s.rlike(SPECIAL)), s.try_cast(DataTypes.DoubleType));
+            Column number = when(s.rlike(NumberText.DECIMAL).or(s.rlike(NumberText.SPECIAL)), s.try_cast(DataTypes.DoubleType));
             return new Measure(name, add(p, number), add(p, c));
         }
         // booleans, dates, structs…: present but never a number

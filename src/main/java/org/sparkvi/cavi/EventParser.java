@@ -21,12 +21,15 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * Reads a partition of the {@link EventColumns} projection straight from Spark's rows into one columnar
  * {@link EventBlock} and a quarantine: no object per event, one pass. A record is rejected, with its file, row,
- * column, value as written and a reason key, at its first problem, checked in this order: latitude and longitude
+ * column, value as written and a reason key, at its first problem, checked in this order: a CSV record whose
+ * number of fields differs from the header's (column {@code *}, value the raw line), latitude and longitude
  * (a number, finite, in range), depth (for hypocentres), the x-columns, the strength, the weight, the distance
  * from the station (radial).
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** Where a malformed record's problem is: the whole row. */
+    static final EventColumns.Measure WHOLE_ROW = new EventColumns.Measure("*", -1, -1);
     /** Largest strength accepted: S·log λ stays far from overflow, and log S! is exact enough in double. */
     public static final int MAX_STRENGTH = 1_000_000_000;
     /** Depths a hypocentre may have, km (ComCat has events a few km above sea level; the deepest are near 700 km). */
@@ -162,6 +165,10 @@ public final class EventParser implements Serializable {
         }
 
         private void readRow() {
+            if (cols.malformed >= 0 && !row.isNullAt(cols.malformed)) {
+                reject(WHOLE_ROW, row.getUTF8String(cols.malformed).toString(), "malformed_row");
+                return;
+            }
             boolean latLon = coords.usesLatLon();
             double lat = number(cols.latitude, latLon, "missing_value");
             double lon = number(cols.longitude, latLon, "missing_value");

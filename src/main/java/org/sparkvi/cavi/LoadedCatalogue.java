@@ -19,7 +19,25 @@ import org.apache.spark.sql.types.StructType;
  * bytes the blocks hold.
  */
 public record LoadedCatalogue(String input, JavaRDD<CataloguePartition> partitions, CoordinateSystem coords,
-                              long records, long used, Map<String, Long> rejectedByReason, long cachedBytes) {
+                              long records, long used, Map<String, Long> rejectedByReason, long cachedBytes,
+                              DuplicateIds duplicateIds) {
+
+    /**
+     * Ids that occur more than once among the catalogue's records (null ids aside; rejected records included):
+     * {@code events} records carry one of {@code ids} such ids; the most repeated one and its count. Nothing is
+     * dropped: a repeated id is reported, as a warning, and the events are all used.
+     */
+    public record DuplicateIds(long events, long ids, String mostRepeatedId, long mostRepeatedCount) {
+        /** The warning for summary.json and the log, or null when no id repeats. */
+        public String warning() {
+            if (events == 0) {
+                return null;
+            }
+            return events + " events have an id that occurs more than once (" + ids + (ids == 1 ? " id" : " distinct ids")
+                    + "; the most repeated, '" + mostRepeatedId + "', " + mostRepeatedCount + " times); all were kept: "
+                    + "a catalogue merged from overlapping downloads counts such events twice";
+        }
+    }
 
     public static final StructType REJECTED_SCHEMA = new StructType()
             .add("file", DataTypes.StringType).add("row", DataTypes.LongType).add("column", DataTypes.StringType)

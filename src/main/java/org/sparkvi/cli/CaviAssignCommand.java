@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
         description = "Assigns the events of a catalogue to the clusters of a saved CAVI model: responsibilities from "
                 + "its q(mu), q(lambda), q(pi); the coordinates, strength and weights as the model was fitted.")
 public final class CaviAssignCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaviAssignCommand.class);
     @Option(names = "--model", required = true, description = "a cavi output folder, or its model/ folder")
     String model;
     @Option(names = "--input", required = true, description = "catalogue: Parquet, ComCat CSV or GeoJSON")
@@ -65,7 +66,10 @@ public final class CaviAssignCommand implements Callable<Integer> {
                         .pass(m.hyperparameters(), m.parameters(), "Responsibilities of the new events under the model");
                 ClusterEvents ev = CaviEstimator.clusterEvents(spark, cat.blocks(), m);
                 AssignmentSummary summary = AssignmentSummary.of(input, modelDir, cat.records(), cat.rejectedByReason(),
-                        stats, ev);
+                        cat.duplicateIds(), stats, ev);
+                if (cat.duplicateIds() != null && cat.duplicateIds().warning() != null) {
+                    LOG.warn(cat.duplicateIds().warning());
+                }
                 out.writeString("summary.json", Json.write(summary));
                 SparkSessions.describe(spark, "Write assignments.parquet", () -> Assignments.table(spark, cat.blocks(), m,
                         broadcasts).write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet")));

@@ -11,21 +11,27 @@ import java.io.PrintWriter;
  * {@code sparkvi: failed: ...} with its stack trace (exit 1).
  */
 final class ErrorReport {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ErrorReport.class);
     private ErrorReport() {
     }
 
     static int report(Throwable ex, PrintWriter err) {
         Throwable user = usersError(ex);
+        // stderr gets one message; the stack trace goes to the log at debug level only
         if (user != null) {
+            LOG.debug("user error", ex);
             err.println("sparkvi: error: " + user.getMessage());
             return 2;
         }
         if (ex instanceof FailedCheckException) {
+            LOG.debug("failed check", ex);
             err.println("sparkvi: failed: " + ex.getMessage());
             return 1;
         }
-        err.println("sparkvi: failed: " + ex);
-        ex.printStackTrace(err);
+        LOG.debug("unexpected failure", ex);
+        String first = String.valueOf(ex).lines().findFirst().orElse(ex.getClass().getName());
+        err.println("sparkvi: failed: " + first + " (the stack trace is logged at debug level: "
+                + "set logger.sparkvi.level = debug in conf/log4j2.properties)");
         return 1;
     }
 

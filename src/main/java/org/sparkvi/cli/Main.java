@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 FetchMnistCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
 
     @Override
     public void run() {

@@ -18,6 +18,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -30,12 +32,17 @@ import scala.Tuple2;
  * longitude, depth, mag, magType, nst, sig, felt, place, …), matched case-insensitively with common aliases; other
  * columns kept as they are. Values keep the types they were written with (CSV: text), so that a bad value can be
  * reported as written. Three columns are added: the source file, the record's 1-based row in it, and its index in
- * the whole catalogue (the key of every random draw made for the event).
+ * the whole catalogue (the key of every random draw made for the event). A CSV record also has its number of
+ * fields and, when that differs from the header's, its raw line: such a record is quarantined as {@code malformed_row}.
  */
 public final class CatalogueReader {
     public static final String SOURCE_FILE = "_source_file";
     public static final String SOURCE_ROW = "_source_row";
     public static final String RECORD_INDEX = "_record_index";
+    /** CSV: the record's number of fields (-1 when the tokenizer refused the line). */
+    public static final String SOURCE_FIELDS = "_source_fields";
+    /** CSV: the record's raw line when its number of fields differs from the header's, else null. */
+    public static final String MALFORMED_LINE = "_source_malformed_line";
 
     /** Alias (lower case) → ComCat name. */
     private static final Map<String, String> ALIASES = Map.ofEntries(
@@ -129,13 +136,41 @@ public final class CatalogueReader {
         if (f == CatalogueFormat.PARQUET) {
             return parquet(spark, path);
         }
-        Dataset<Row> raw = switch (f) {
-            case CSV -> spark.read().option("header", "true").option("inferSchema", "false").option("mode", "PERMISSIVE")
-                    .csv(path).withColumn(SOURCE_FILE, col("_metadata.file_path"));
-            case GEOJSON -> geoJson(spark, path);
-            case PARQUET -> throw new IllegalStateException();
-        };
-        return new Source(withRowNumbers(spark, canonicalNames(raw), path), null, null);
+        if (f == CatalogueFormat.CSV) {
+            return new Source(canonicalNames(csv(spark, path)), null, null);
+        }
+        return new Source(withRowNumbers(spark, canonicalNames(geoJson(spark, path)), path), null, null);
+    }
+
+    /**
+     * CSV: the header's column names as Spark's CSV reader gives them, every value as text, and for each record its
+     * field count and, when that differs from the header's, its raw line ({@link #MALFORMED_LINE}): see
+     * {@link CsvLines}. Two passes over the text: the lines of each file split, then the records.
+     */
+    private static Dataset<Row> csv(SparkSession spark, String path) {
+        String[] names = spark.read().option("header", "true").option("inferSchema", "false").csv(path).schema().fieldNames();
+        JavaRDD<Row> lines = spark.read().text(path).select(col("value"), col("_metadata.file_path"),
+                col("_metadata.file_block_start")).javaRDD();
+        List<CsvLines.Block> blocks = SparkSessions.describe(spark, "Read " + path + ": lines of each file split",
+                () -> lines.mapPartitions(CsvLines::count).collect());
+        for (CsvLines.Block b : blocks) {
+            if (b.binary()) {
+                throw new UserInputException(CatalogueFiles.display(b.file()) + " is not CSV text: it holds binary data"
+                        + CatalogueFiles.formatHint(new Path(b.file()), spark.sparkContext().hadoopConfiguration(),
+                        CatalogueFormat.CSV));
+            }
+        }
+        CsvLines.Offsets offsets = CsvLines.Offsets.of(blocks);
+        int n = names.length;
+        JavaRDD<Row> records = lines.mapPartitions(it -> CsvLines.records(it, offsets, n));
+        StructType schema = new StructType();
+        for (String name : names) {
+            schema = schema.add(name, DataTypes.StringType);
+        }
+        schema = schema.add(SOURCE_FILE, DataTypes.StringType, false).add(SOURCE_ROW, DataTypes.LongType, false)
+                .add(RECORD_INDEX, DataTypes.LongType, false).add(SOURCE_FIELDS, DataTypes.IntegerType, false)
+                .add(MALFORMED_LINE, DataTypes.StringType, true);
+        return spark.createDataFrame(records, schema);
     }
 
     /**
@@ -144,9 +179,29 @@ public final class CatalogueReader {
      * on the driver (a few ms a file; no Spark job).
      */
     private static Source parquet(SparkSession spark, String path) {
-        Dataset<Row> raw = spark.read().parquet(path);
-        Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(raw.inputFiles(),
-                spark.sparkContext().hadoopConfiguration());
+        // every footer is read on the driver first: a stray or truncated file is one message, not a failed Spark task
+        var conf = spark.sparkContext().hadoopConfiguration();
+        List<Path> files = CatalogueFiles.list(path, conf).stream()
+                .filter(p -> !p.getName().equals("_metadata") && !p.getName().equals("_common_metadata")).toList();
+        if (files.isEmpty()) {
+            throw new UserInputException("the catalogue " + path + " is empty: it holds no data files (names starting "
+                    + "with _ or . are skipped)");
+        }
+        Path catalogue;
+        try {
+            catalogue = new Path(path).getFileSystem(conf).makeQualified(new Path(path));
+        } catch (IOException e) {
+            throw new UserInputException("cannot read the catalogue " + path + ": " + e.getMessage(), e);
+        }
+        Map<String, ParquetFooters.Footer> known = ParquetFooters.read(files.stream().map(Path::toString)
+                .toArray(String[]::new), conf, Map.of(), catalogue);
+        Dataset<Row> raw;
+        try {
+            raw = spark.read().parquet(path);
+        } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
+            throw CatalogueFiles.translate(e);
+        }
+        Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(raw.inputFiles(), conf, known, catalogue);
         Map<String, Long> offsets = new TreeMap<>();
         long next = 0;
         for (Map.Entry<String, ParquetFooters.Footer> e : footers.entrySet()) {
@@ -172,38 +227,100 @@ public final class CatalogueReader {
         }
     }
 
-    /** A GeoJSON FeatureCollection: one row per feature, properties flattened, coordinates [lon, lat, depth]. */
+    /**
+     * A GeoJSON FeatureCollection: one row per feature (its row is its 1-based number in the file), properties
+     * flattened, coordinates [lon, lat, depth]. Whatever shape the features take (no features, null geometries or
+     * properties, points of any length), the result is the catalogue's records with missing values where a value is
+     * missing, or one message saying what is wrong: never a crash on a type Spark inferred.
+     */
     private static Dataset<Row> geoJson(SparkSession spark, String path) {
-        Dataset<Row> doc = spark.read().option("multiLine", "true").option("mode", "FAILFAST").json(path)
-                .withColumn(SOURCE_FILE, col("_metadata.file_path"));
+        // PERMISSIVE: a file that is not JSON becomes a corrupt record, named here, rather than a failed Spark task
+        Dataset<Row> doc = spark.read().option("multiLine", "true").option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", CORRUPT).json(path).withColumn(SOURCE_FILE, col("_metadata.file_path"));
+        requireJson(spark, doc, path);
         if (!List.of(doc.columns()).contains("features")) {
             throw new UserInputException(path + " is not a GeoJSON FeatureCollection (no 'features')");
         }
+        DataType featuresType = doc.schema().apply("features").dataType();
+        if (!(featuresType instanceof ArrayType array) || !(array.elementType() instanceof StructType feature)) {
+            // Spark types "features": [] (or null) as array<string> (or string): no feature to read
+            long n = featuresType instanceof ArrayType
+                    ? doc.select(functions.explode(col("features")).as("f")).where(col("f").isNotNull()).count()
+                    : doc.where(col("features").isNotNull()).count();
+            if (n == 0) {
+                throw new UserInputException("the catalogue " + path + " is empty: its GeoJSON 'features' list holds no features");
+            }
+            throw new UserInputException(path + " is not a GeoJSON FeatureCollection: " + (featuresType instanceof ArrayType a
+                    ? "its 'features' are " + a.elementType().simpleString() + " values, not Feature objects"
+                    : "its 'features' is a " + featuresType.simpleString() + ", not a list of Feature objects"));
+        }
         Dataset<Row> f = doc.select(functions.explode(col("features")).as("f"), col(SOURCE_FILE));
         List<Column> cols = new ArrayList<>();
-        StructType feature = (StructType) f.schema().apply("f").dataType();
+        List<String> taken = new ArrayList<>();
         List<String> fields = List.of(feature.fieldNames());
         if (fields.contains("id")) {
             cols.add(col("f.id").cast(DataTypes.StringType).as("id"));
+            taken.add("id");
         }
         if (fields.contains("geometry")) {
-            // RFC 7946: [lon, lat] or [lon, lat, depth]; a shorter point reads as missing values, never an error
-            Column point = col("f.geometry.coordinates");
-            cols.add(functions.get(point, functions.lit(0)).as("longitude"));
-            cols.add(functions.get(point, functions.lit(1)).as("latitude"));
-            cols.add(functions.get(point, functions.lit(2)).as("depth"));
+            // RFC 7946: [lon, lat] or [lon, lat, depth]; a shorter point, or a null geometry, reads as missing values
+            Column point = coordinates(feature.apply("geometry").dataType());
+            Column none = functions.lit(null).cast(DataTypes.DoubleType);
+            cols.add((point == null ? none : functions.get(point, functions.lit(0))).as("longitude"));
+            cols.add((point == null ? none : functions.get(point, functions.lit(1))).as("latitude"));
+            cols.add((point == null ? none : functions.get(point, functions.lit(2))).as("depth"));
+            taken.addAll(List.of("longitude", "latitude", "depth"));
         }
-        if (fields.contains("properties")) {
-            StructType props = (StructType) feature.apply("properties").dataType();
+        if (fields.contains("properties") && feature.apply("properties").dataType() instanceof StructType props) {
             for (StructField p : props.fields()) {
-                Column c = col("f.properties.`" + p.name() + "`");
+                Column c = col("f.properties.`" + p.name().replace("`", "``") + "`");
                 boolean millis = (p.name().equals("time") || p.name().equals("updated"))
                         && p.dataType().equals(DataTypes.LongType);
-                cols.add((millis ? functions.timestamp_millis(c) : c).as(p.name()));
+                // a property that would take the name of the id or of a coordinate is kept under its own name
+                String canonical = ALIASES.getOrDefault(p.name().toLowerCase(Locale.ROOT), p.name());
+                String name = taken.contains(canonical) ? "properties_" + p.name() : p.name();
+                taken.add(canonical);
+                cols.add((millis ? functions.timestamp_millis(c) : c).as(name));
             }
         }
         cols.add(col(SOURCE_FILE));
         return f.select(cols.toArray(new Column[0]));
+    }
+
+    private static final String CORRUPT = "_corrupt_record";
+
+    /** Refuses a GeoJSON catalogue with a file that is not JSON, naming the first such file (and what it looks like). */
+    private static void requireJson(SparkSession spark, Dataset<Row> doc, String path) {
+        List<String> columns = List.of(doc.columns());
+        if (!columns.contains(CORRUPT)) {
+            return;
+        }
+        String other = columns.stream().filter(c -> !c.equals(CORRUPT) && !c.equals(SOURCE_FILE)).findFirst().orElse(null);
+        String file;
+        if (other == null) { // no file read as JSON: the first one is named (Spark refuses a query of the corrupt column alone)
+            String[] files = doc.inputFiles();
+            java.util.Arrays.sort(files);
+            file = files.length == 0 ? path : files[0];
+        } else {
+            List<Row> bad = SparkSessions.describe(spark, "Read " + path + ": files that are not JSON", () ->
+                    doc.where(col(CORRUPT).isNotNull()).select(col(SOURCE_FILE), col("`" + other + "`"))
+                            .orderBy(SOURCE_FILE).limit(1).collectAsList());
+            if (bad.isEmpty()) {
+                return;
+            }
+            file = bad.get(0).getString(0);
+        }
+        throw new UserInputException(CatalogueFiles.display(file) + " is not GeoJSON: it is not valid JSON"
+                + CatalogueFiles.formatHint(new Path(file), spark.sparkContext().hadoopConfiguration(), CatalogueFormat.GEOJSON));
+    }
+
+    /** A geometry's coordinates when it is a struct with a coordinates array; else null (no point in any feature). */
+    private static Column coordinates(DataType geometry) {
+        if (geometry instanceof StructType g && List.of(g.fieldNames()).contains("coordinates")
+                && g.apply("coordinates").dataType() instanceof ArrayType) {
+            return col("f.geometry.coordinates");
+        }
+        return null;
     }
 
     /** Renames columns to their ComCat names (case-insensitive, aliases); the first column to claim a name keeps it. */

@@ -25,6 +25,15 @@ public final class ParquetFooters {
 
     /** File (as Spark's {@code _metadata.file_path} spells it) → its footer. */
     static Map<String, Footer> read(String[] files, Configuration conf) {
+        return read(files, conf, Map.of(), null);
+    }
+
+    /**
+     * As {@link #read(String[], Configuration)}, taking the footers already read from {@code known}; a file that is
+     * not Parquet (or not whole) is one user error naming it and saying what it is, {@code catalogue} being the path
+     * the files were listed from (a stray file in a folder is told apart from a file in another format).
+     */
+    static Map<String, Footer> read(String[] files, Configuration conf, Map<String, Footer> known, Path catalogue) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, Math.max(1, files.length)), r -> {
             Thread t = new Thread(r, "sparkvi-parquet-footers");
             t.setDaemon(true);
@@ -33,6 +42,11 @@ public final class ParquetFooters {
         try {
             List<Future<Footer>> counts = new ArrayList<>();
             for (String f : files) {
+                Footer already = known.get(metadataPath(f));
+                if (already != null) {
+                    counts.add(java.util.concurrent.CompletableFuture.completedFuture(already));
+                    continue;
+                }
                 counts.add(pool.submit(() -> {
                     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f), conf))) {
                         Map<String, String> types = new TreeMap<>();
@@ -52,7 +66,7 @@ public final class ParquetFooters {
                     out.put(metadataPath(files[i]), counts.get(i).get());
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable c = e.getCause();
-                    throw new UserInputException("cannot read the Parquet file " + files[i] + ": " + oneLine(c), c);
+                    throw new UserInputException(unreadable(files[i], c, conf, catalogue), c);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while reading Parquet footers", e);
@@ -92,6 +106,28 @@ public final class ParquetFooters {
         java.net.URI u = new Path(file).toUri();
         return (u.getScheme() == null ? "" : u.getScheme() + "://") + (u.getAuthority() == null ? "" : u.getAuthority())
                 + u.getPath();
+    }
+
+    /** What is wrong with a file whose footer could not be read, in one line. */
+    static String unreadable(String file, Throwable cause, Configuration conf, Path catalogue) {
+        String name = CatalogueFiles.display(file);
+        String why = oneLine(cause);
+        Path p = new Path(file);
+        CatalogueFormat looks = CatalogueFiles.sniff(p, conf);
+        if (!why.contains("is not a Parquet file")) {
+            return "cannot read the Parquet file " + name + ": " + why;
+        }
+        if (looks == CatalogueFormat.PARQUET) {
+            return name + " is not a complete Parquet file: it does not end with a Parquet footer "
+                    + "(truncated by an interrupted copy or write?)";
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("length is too low: (\\d+)").matcher(why);
+        String msg = name + " is not a Parquet file" + (m.find() ? " (only " + m.group(1) + " bytes)" : "");
+        boolean inFolder = catalogue != null && !p.equals(catalogue);
+        if (inFolder) {
+            return msg + ": a Parquet catalogue folder must hold only Parquet files (names starting with _ or . are skipped)";
+        }
+        return msg + CatalogueFiles.formatHint(p, conf, CatalogueFormat.PARQUET);
     }
 
     static String oneLine(Throwable t) {

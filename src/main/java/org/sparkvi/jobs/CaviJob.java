@@ -78,6 +78,9 @@ public final class CaviJob {
             phases.note("partitions", cat.partitions().getNumPartitions());
             List<Broadcast<?>> broadcasts = new ArrayList<>();
             try {
+                if (cat.duplicateIds() != null && cat.duplicateIds().warning() != null) {
+                    LOG.warn(cat.duplicateIds().warning());
+                }
                 if (cat.rejected() > 0) {
                     LOG.warn("{} of {} records rejected {}; they are listed in rejected.parquet", cat.rejected(),
                             cat.records(), cat.rejectedByReason());
@@ -89,7 +92,7 @@ public final class CaviJob {
                         .fit(spark, cat.blocks(), cat.used(), cat.coords(), c.strength(), c.weightColumn(), warm);
                 recorder.record(phases, (System.nanoTime() - fitStart) / 1e9);
                 CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run(c.input(), cat.records(),
-                        cat.rejectedByReason(), c.options().seed(), c.options().restarts(), initLabel(c, warm),
+                        cat.rejectedByReason(), cat.duplicateIds(), c.options().seed(), c.options().restarts(), initLabel(c, warm),
                         c.options().maxIter(), c.options().tol(), cat.blocks().getNumPartitions(),
                         (System.nanoTime() - t0) / 1e9));
                 if (!result.best().converged()) {

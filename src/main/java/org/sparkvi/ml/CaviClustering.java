@@ -323,7 +323,7 @@ public final class CaviClustering extends Estimator<CaviClusteringModel> impleme
             CaviResult result = new CaviEstimator(o, spec, CaviListener.NONE)
                     .fit(spark, cat.blocks(), cat.used(), cat.coords(), columns.strengthSpec(), columns.weightColumn(), null);
             CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run("DataFrame " + uid, cat.records(),
-                    cat.rejectedByReason(), o.seed(), o.restarts(), $(init).toLowerCase(Locale.ROOT), o.maxIter(),
+                    cat.rejectedByReason(), cat.duplicateIds(), o.seed(), o.restarts(), $(init).toLowerCase(Locale.ROOT), o.maxIter(),
                     o.tol(), cat.partitions().getNumPartitions(), (System.nanoTime() - t0) / 1e9));
             CaviClusteringModel model = new CaviClusteringModel(uid, result.model(), summary);
             copyValues(model, ParamMap.empty());
