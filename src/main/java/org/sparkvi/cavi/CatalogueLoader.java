@@ -122,8 +122,56 @@ public final class CatalogueLoader {
             SparkSessions.describe(spark, "Place the events in local-km coordinates", cached::count);
             read.unpersist(false);
         }
-        LoadedCatalogue.DuplicateIds duplicates = duplicateIds(spark, source.rows(), req.path());
+        // the exact count (a shuffle of the ids) runs only when two ids hash alike: nearly never without duplicates
+        LoadedCatalogue.DuplicateIds duplicates = !hasIds(counts) ? null
+                : repeatedHash(counts) ? duplicateIds(spark, source.rows(), req.path())
+                : new LoadedCatalogue.DuplicateIds(0, 0, null, 0);
         return new LoadedCatalogue(req.path(), cached, coords, records, used, byReason, bytes, duplicates);
+    }
+
+    static boolean hasIds(List<CataloguePartition.Counts> counts) {
+        return counts.stream().anyMatch(c -> c.idHashes() != null);
+    }
+
+    /** Whether some hash occurs twice among the partitions' sorted hashes (merged pairwise, O(N log P)). */
+    static boolean repeatedHash(List<CataloguePartition.Counts> counts) {
+        List<long[]> runs = new java.util.ArrayList<>();
+        for (CataloguePartition.Counts c : counts) {
+            if (c.idHashes() != null && c.idHashes().length > 0) {
+                runs.add(c.idHashes());
+            }
+        }
+        while (runs.size() > 1) {
+            List<long[]> merged = new java.util.ArrayList<>();
+            for (int i = 0; i < runs.size(); i += 2) {
+                merged.add(i + 1 < runs.size() ? merge(runs.get(i), runs.get(i + 1)) : runs.get(i));
+            }
+            runs = merged;
+        }
+        long[] all = runs.isEmpty() ? new long[0] : runs.get(0);
+        for (int i = 1; i < all.length; i++) {
+            if (all[i] == all[i - 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long[] merge(long[] a, long[] b) {
+        long[] out = new long[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int o = 0;
+        while (i < a.length && j < b.length) {
+            out[o++] = a[i] <= b[j] ? a[i++] : b[j++];
+        }
+        while (i < a.length) {
+            out[o++] = a[i++];
+        }
+        while (j < b.length) {
+            out[o++] = b[j++];
+        }
+        return out;
     }
 
     /**

@@ -8,19 +8,39 @@ import java.util.TreeMap;
 
 /** One partition of a catalogue as read: its valid events as a block, its rejected records, and their counts. */
 public record CataloguePartition(EventBlock block, List<Rejection> rejections, long records,
-                                 TreeMap<String, Long> rejectedByReason) implements Serializable {
+                                 TreeMap<String, Long> rejectedByReason, IdHashes idHashes) implements Serializable {
 
-    /** What the driver collects of a partition: counts, not events. */
-    public record Counts(long records, long used, long bytes, TreeMap<String, Long> rejectedByReason, String firstRejection)
-            implements Serializable {
+    /** What the driver collects of a partition: counts, not events; and the sorted 64-bit hashes of its ids. */
+    public record Counts(long records, long used, long bytes, TreeMap<String, Long> rejectedByReason, String firstRejection,
+                         long[] idHashes) implements Serializable {
+    }
+
+    /**
+     * The XXH64 hashes of the partition's ids (every record with one, rejected or not), sorted, held only until the
+     * driver has collected them: equal ids have equal hashes, so no repeated hash across the whole catalogue means
+     * no repeated id, without a shuffle of the ids.
+     */
+    public static final class IdHashes implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private long[] sorted;
+
+        IdHashes(long[] sorted) {
+            this.sorted = sorted;
+        }
+
+        synchronized long[] take() {
+            long[] out = sorted;
+            sorted = null;
+            return out;
+        }
     }
 
     public Counts counts() {
         return new Counts(records, block.size, block.bytes(), rejectedByReason,
-                rejections.isEmpty() ? null : rejections.get(0).message());
+                rejections.isEmpty() ? null : rejections.get(0).message(), idHashes == null ? null : idHashes.take());
     }
 
     public CataloguePartition withBlock(EventBlock b) {
-        return new CataloguePartition(b, rejections, records, rejectedByReason);
+        return new CataloguePartition(b, rejections, records, rejectedByReason, null);
     }
 }

@@ -70,6 +70,8 @@ public final class EventParser implements Serializable {
         final double[] values = new double[cols.x.length];
         final double[] logFactorial = new double[LOG_FACTORIAL_TABLE];
         UTF8String lastFile;
+        long[] idHashes = new long[0];
+        int idCount;
         long lastOffset;
         long records;
         InternalRow row;
@@ -88,6 +90,7 @@ public final class EventParser implements Serializable {
             while (it.hasNext()) {
                 row = it.next();
                 records++;
+                hashId();
                 reason = null;
                 readRow();
                 if (reason != null) {
@@ -97,7 +100,25 @@ public final class EventParser implements Serializable {
                     byReason.merge(reason, 1L, Long::sum);
                 }
             }
-            return new CataloguePartition(block.build(), rejections, records, byReason);
+            long[] hashes = null;
+            if (cols.id >= 0) {
+                hashes = java.util.Arrays.copyOf(idHashes, idCount);
+                java.util.Arrays.sort(hashes);
+            }
+            return new CataloguePartition(block.build(), rejections, records, byReason,
+                    new CataloguePartition.IdHashes(hashes));
+        }
+
+        private void hashId() {
+            if (cols.id < 0 || row.isNullAt(cols.id)) {
+                return;
+            }
+            UTF8String id = row.getUTF8String(cols.id);
+            if (idCount == idHashes.length) {
+                idHashes = java.util.Arrays.copyOf(idHashes, Math.max(1024, 2 * idCount));
+            }
+            idHashes[idCount++] = org.apache.spark.sql.catalyst.expressions.XXH64.hashUnsafeBytes(id.getBaseObject(),
+                    id.getBaseOffset(), id.numBytes(), 42L);
         }
 
         private UTF8String file() {
