@@ -49,7 +49,7 @@ public final class CaviJobBenchmark implements Callable<Integer> {
     Path dataDir = Path.of("target/bench-data");
     @Option(names = "--json", description = "also write the rows as a JSON list to this file")
     Path json;
-    @Option(names = "--peers", negatable = true, description = "also time, on the same catalogue, the whole command run "
+    @Option(names = "--peers", negatable = true, defaultValue = "true", fallbackValue = "true", description = "also time, on the same catalogue, the whole command run "
             + "cold (jobs/sparkvi cavi: JVM start included) and the single-process NumPy peer (jobs/peers/cavi_numpy.py, "
             + "on a CSV copy), each --repeats times")
     boolean peers = true;
