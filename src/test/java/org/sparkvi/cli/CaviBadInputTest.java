@@ -72,6 +72,28 @@ class CaviBadInputTest {
     }
 
     @Test
+    void aMagnitudeWhoseTenthsOverflowIsQuarantinedNotWrapped() throws Exception {
+        // (int) Math.round(10 * mag) wrapped: 1e10 became ~1.2e9 and 3e8 a negative strength (then a StackOverflowError
+        // in digamma); the range is checked before the cast
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            rows.add(RowFactory.create("ok" + i, String.valueOf(30 + (i % 3) * 5), String.valueOf(-120 + i * 0.1), "2.5", 3L));
+        }
+        rows.add(RowFactory.create("huge", "35", "-120", "1e10", 3L));
+        rows.add(RowFactory.create("wraps", "35", "-120", "3e8", 3L));
+        String cat = write("mag-overflow.parquet", rows);
+        Path out = dir.resolve("mag-overflow-out");
+        Outcome o = run("cavi", "--input", cat, "--output", out.toString(), "--k", "2", "--restarts", "1", "--max-iter", "5");
+        assertEquals(0, o.code(), o.err());
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertEquals(30, s.get("n_used").asLong());
+        assertEquals(2, s.get("n_rejected").get("by_reason").get("strength_too_large").asLong());
+        List<String> values = spark.read().parquet(out.resolve("rejected.parquet").toString()).where("reason = 'strength_too_large'")
+                .select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        assertEquals(List.of("1e10", "3e8"), values.stream().sorted().toList());
+    }
+
+    @Test
     void badRowsAreQuarantinedAndCountedPerReason() throws Exception {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
