@@ -137,7 +137,8 @@ public final class CaviJob {
                 clustersTable(spark, fitted).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
         phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
                 "Write assignments.parquet (final E-step)", () -> Assignments.table(spark, cat.blocks(), model, broadcasts)
-                        .write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet"))));
+                        .write().mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false")
+                        .parquet(out.path("assignments.parquet"))));
         phases.time("write rejected.parquet", () -> SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",
                 () -> cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
         byte[][] drawn = phases.time("write: wait for the pictures", pictures::join);
