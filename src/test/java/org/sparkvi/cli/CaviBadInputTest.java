@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,16 +53,12 @@ class CaviBadInputTest {
         return path;
     }
 
-    record Outcome(int code, String err) {
+    /** {@link Cli#run}, under the name the tests here use. */
+    static Cli.Outcome run(String... args) {
+        return Cli.run(args);
     }
 
-    static Outcome run(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
-        return new Outcome(code, err.toString());
-    }
-
-    static void assertUserError(Outcome o, String... fragments) {
+    static void assertUserError(Cli.Outcome o, String... fragments) {
         assertEquals(2, o.code(), "exit code; stderr: " + o.err());
         for (String f : fragments) {
             assertTrue(o.err().contains(f), "stderr should mention '" + f + "': " + o.err());
@@ -83,7 +77,7 @@ class CaviBadInputTest {
         rows.add(RowFactory.create("wraps", "35", "-120", "3e8", 3L));
         String cat = write("mag-overflow.parquet", rows);
         Path out = dir.resolve("mag-overflow-out");
-        Outcome o = run("cavi", "--input", cat, "--output", out.toString(), "--k", "2", "--restarts", "1", "--max-iter", "5");
+        Cli.Outcome o = run("cavi", "--input", cat, "--output", out.toString(), "--k", "2", "--restarts", "1", "--max-iter", "5");
         assertEquals(0, o.code(), o.err());
         JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
         assertEquals(30, s.get("n_used").asLong());
@@ -108,7 +102,7 @@ class CaviBadInputTest {
         rows.add(RowFactory.create("bad7", null, "-120", "2.5", 3L));        // row 37: missing
         String input = write("bad-rows.parquet", rows);
         Path out = dir.resolve("out-bad-rows");
-        Outcome o = run("cavi", "--input", input, "--output", out.toString(), "--k", "3", "--strength-column", "nst",
+        Cli.Outcome o = run("cavi", "--input", input, "--output", out.toString(), "--k", "3", "--strength-column", "nst",
                 "--restarts", "1");
         assertEquals(0, o.code(), o.err());
         JsonNode summary = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
@@ -142,7 +136,7 @@ class CaviBadInputTest {
         String input = dir.resolve("nonint.parquet").toString();
         spark.createDataFrame(rows, s).write().parquet(input);
         Path out = dir.resolve("out-nonint");
-        Outcome o = run("cavi", "--input", input, "--output", out.toString(), "--k", "2", "--strength-column", "felt",
+        Cli.Outcome o = run("cavi", "--input", input, "--output", out.toString(), "--k", "2", "--strength-column", "felt",
                 "--restarts", "1");
         assertEquals(0, o.code(), o.err());
         JsonNode summary = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
@@ -206,7 +200,7 @@ class CaviBadInputTest {
             rows.add(RowFactory.create("same" + i, "19.4", "-155.3", "2.5", 3L)); // Kilauea; round-off alone gave s² ≈ 4e-9 km²
         }
         String input = write("one-point.parquet", rows);
-        Outcome o = run("cavi", "--input", input, "--output", dir.resolve("o8").toString(), "--k", "3", "--restarts", "1");
+        Cli.Outcome o = run("cavi", "--input", input, "--output", dir.resolve("o8").toString(), "--k", "3", "--restarts", "1");
         assertUserError(o, "sparkvi: error: the locations have no spread: all 50 events are at one point (their standard "
                 + "deviation per dimension, 0.00, is at most 1e-06 of the coordinates' scale, ", "give --tau and --rho explicitly");
         assertEquals(1, o.err().lines().count(), "one line: " + o.err());
@@ -223,10 +217,10 @@ class CaviBadInputTest {
         ((ObjectNode) json.get("coords")).put("kind", "ECEF"); // d, nu and every mean still say 2-D (lonlat)
         Files.writeString(model, Json.write(json));
         String expected = "sparkvi: error: " + model + ": field 'd' is 2 but coords 'ecef' has dimension 3";
-        Outcome assign = run("cavi-assign", "--model", fit.toString(), "--input", good, "--output", dir.resolve("o6").toString());
+        Cli.Outcome assign = run("cavi-assign", "--model", fit.toString(), "--input", good, "--output", dir.resolve("o6").toString());
         assertUserError(assign, expected);
         assertNoOutputLeft("o6");
-        Outcome warm = run("cavi", "--init-model", fit.toString(), "--k", "2", "--input", good,
+        Cli.Outcome warm = run("cavi", "--init-model", fit.toString(), "--k", "2", "--input", good,
                 "--output", dir.resolve("o7").toString());
         assertUserError(warm, expected);
         assertNoOutputLeft("o7");

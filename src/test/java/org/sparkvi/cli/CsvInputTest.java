@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,13 +38,9 @@ class CsvInputTest {
         spark = TestSpark.get();
     }
 
-    record Outcome(int code, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
-        return new Outcome(code, err.toString());
+    /** {@link Cli#run}, under the name the tests here use. */
+    static Cli.Outcome run(String... args) {
+        return Cli.run(args);
     }
 
     /** Good records in two clusters: time, latitude, longitude, depth, mag, id. */
@@ -82,7 +76,7 @@ class CsvInputTest {
     void aRecordWithMoreOrFewerFieldsThanTheHeaderIsQuarantinedAsMalformed() throws Exception {
         Path input = write("malformed.csv", withMalformed());
         Path out = dir.resolve("malformed-out");
-        Outcome o = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1");
+        Cli.Outcome o = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1");
         assertEquals(0, o.code(), o.err());
         JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
         assertEquals(33, s.get("n_records").asLong());
@@ -111,7 +105,7 @@ class CsvInputTest {
     void convertRefusesARecordWithMoreOrFewerFields() throws Exception {
         Path input = write("malformed-convert.csv", withMalformed());
         Path out = dir.resolve("malformed-convert-out");
-        Outcome o = run("convert", "--input", input.toString(), "--output", out.toString());
+        Cli.Outcome o = run("convert", "--input", input.toString(), "--output", out.toString());
         assertEquals(2, o.code(), o.err());
         String file = "file:" + input;
         assertEquals(String.join("\n",
@@ -123,7 +117,7 @@ class CsvInputTest {
     }
 
     /** Rows (1-based) of the values convert refuses, from its message. */
-    static TreeSet<Long> refusedByConvert(Outcome o, String column) {
+    static TreeSet<Long> refusedByConvert(Cli.Outcome o, String column) {
         TreeSet<Long> rows = new TreeSet<>();
         Matcher m = Pattern.compile("row (\\d+), column " + column + ": value").matcher(o.err());
         while (m.find()) {
@@ -152,13 +146,13 @@ class CsvInputTest {
         });
         Path input = write("numbers.csv", records);
         Path out = dir.resolve("numbers-out");
-        Outcome cavi = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1");
+        Cli.Outcome cavi = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1");
         assertEquals(0, cavi.code(), cavi.err());
         JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
         assertEquals(4, s.get("n_rejected").get("by_reason").get("not_a_number").asLong());
         assertEquals(new TreeSet<>(List.of(3L, 7L, 11L, 15L)), rejectedByCavi(out));
 
-        Outcome convert = run("convert", "--input", input.toString(), "--output", dir.resolve("numbers-converted").toString());
+        Cli.Outcome convert = run("convert", "--input", input.toString(), "--output", dir.resolve("numbers-converted").toString());
         assertEquals(2, convert.code(), convert.err());
         assertEquals(rejectedByCavi(out), refusedByConvert(convert, "latitude"), convert.err());
         assertTrue(convert.err().contains("row 3, column latitude: value '12f' is not double"), convert.err());
@@ -173,7 +167,7 @@ class CsvInputTest {
             accepted.set(row - 1, String.join(",", f));
         });
         Path converted = dir.resolve("accepted-converted");
-        Outcome ok = run("convert", "--input", write("accepted.csv", accepted).toString(), "--output", converted.toString());
+        Cli.Outcome ok = run("convert", "--input", write("accepted.csv", accepted).toString(), "--output", converted.toString());
         assertEquals(0, ok.code(), ok.err());
         Map<String, Double> lat = new TreeMap<>();
         spark.read().parquet(converted.toString()).collectAsList().forEach(r ->
@@ -196,7 +190,7 @@ class CsvInputTest {
         Path input = dir.resolve("nst.csv");
         Files.writeString(input, "latitude,longitude,nst,id\n" + String.join("\n", lines) + "\n");
         Path out = dir.resolve("nst-out");
-        Outcome cavi = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1",
+        Cli.Outcome cavi = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1",
                 "--strength-column", "nst");
         assertEquals(0, cavi.code(), cavi.err());
         JsonNode by = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json"))).get("n_rejected").get("by_reason");
@@ -204,7 +198,7 @@ class CsvInputTest {
         assertEquals(2, by.get("not_a_number").asLong());
         assertEquals(new TreeSet<>(List.of(3L, 4L, 5L)), rejectedByCavi(out));
 
-        Outcome convert = run("convert", "--input", input.toString(), "--output", dir.resolve("nst-converted").toString());
+        Cli.Outcome convert = run("convert", "--input", input.toString(), "--output", dir.resolve("nst-converted").toString());
         assertEquals(2, convert.code(), convert.err());
         assertEquals(rejectedByCavi(out), refusedByConvert(convert, "nst"), convert.err());
         assertTrue(convert.err().contains("row 3, column nst: value '12.5' is not int"), convert.err());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -64,13 +62,9 @@ class EverydayFaultsTest {
         }
     }
 
-    record Outcome(int code, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
-        return new Outcome(code, err.toString());
+    /** {@link Cli#run}, under the name the tests here use. */
+    static Cli.Outcome run(String... args) {
+        return Cli.run(args);
     }
 
     /** Runs cavi and convert on input (with more options) and checks: exit 2, one line, the expected line, no output. */
@@ -79,7 +73,7 @@ class EverydayFaultsTest {
             Path out = dir.resolve("out-" + command + "-" + input.getFileName());
             List<String> args = new ArrayList<>(List.of(command, "--input", input.toString(), "--output", out.toString()));
             args.addAll(Arrays.asList(more));
-            Outcome o = run(args.toArray(new String[0]));
+            Cli.Outcome o = run(args.toArray(new String[0]));
             assertEquals(2, o.code(), command + ": " + o.err());
             assertEquals(1, o.err().lines().count(), command + ": one line on stderr: " + o.err());
             assertEquals(expected, o.err().strip(), command);
@@ -130,7 +124,7 @@ class EverydayFaultsTest {
         }
         Files.write(part, b);
         for (String command : List.of("cavi", "convert")) {
-            Outcome o = run(command, "--input", folder.toString(), "--output", dir.resolve("damaged-" + command).toString());
+            Cli.Outcome o = run(command, "--input", folder.toString(), "--output", dir.resolve("damaged-" + command).toString());
             assertEquals(2, o.code(), o.err());
             assertEquals(1, o.err().lines().count(), o.err());
             assertTrue(o.err().startsWith("sparkvi: error: cannot read " + part + ": "), o.err());
@@ -163,7 +157,7 @@ class EverydayFaultsTest {
     void anOutputThatCannotBeWrittenIsNamed() throws Exception {
         Path input = parquet("good.parquet", 50);
         for (String command : List.of("cavi", "convert")) {
-            Outcome o = run(command, "--input", input.toString(), "--output", "/proc/sparkvi-out");
+            Cli.Outcome o = run(command, "--input", input.toString(), "--output", "/proc/sparkvi-out");
             assertEquals(2, o.code(), o.err());
             assertEquals(1, o.err().lines().count(), o.err());
             assertTrue(o.err().startsWith("sparkvi: error: --output /proc/sparkvi-out cannot be written: "), o.err());

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,13 +35,9 @@ class GeoJsonInputTest {
         spark = TestSpark.get();
     }
 
-    record Outcome(int code, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
-        return new Outcome(code, err.toString());
+    /** {@link Cli#run}, under the name the tests here use. */
+    static Cli.Outcome run(String... args) {
+        return Cli.run(args);
     }
 
     static String feature(int i, String coordinates) {
@@ -81,7 +75,7 @@ class GeoJsonInputTest {
         f.set(12, feature(12, null));       // feature 13: null geometry
         Path input = write("points.geojson", collection(f));
         Path out = dir.resolve("points-out");
-        Outcome o = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1");
+        Cli.Outcome o = run("cavi", "--input", input.toString(), "--output", out.toString(), "--k", "2", "--restarts", "1");
         assertEquals(0, o.code(), o.err());
         JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
         assertEquals(24, s.get("n_records").asLong());
@@ -102,7 +96,7 @@ class GeoJsonInputTest {
 
         // hypocentre coordinates need the depth: the [lon, lat] points are then quarantined as missing_depth
         Path hypo = dir.resolve("points-hypo");
-        Outcome h = run("cavi", "--input", input.toString(), "--output", hypo.toString(), "--k", "2", "--restarts", "1",
+        Cli.Outcome h = run("cavi", "--input", input.toString(), "--output", hypo.toString(), "--k", "2", "--restarts", "1",
                 "--coords", "hypocenter");
         assertEquals(0, h.code(), h.err());
         JsonNode hs = Json.MAPPER.readTree(Files.readString(hypo.resolve("summary.json")));
@@ -116,7 +110,7 @@ class GeoJsonInputTest {
         f.set(4, feature(4, "[-119.5]"));
         Path input = write("convert.geojson", collection(f));
         Path out = dir.resolve("convert-out");
-        Outcome o = run("convert", "--input", input.toString(), "--output", out.toString());
+        Cli.Outcome o = run("convert", "--input", input.toString(), "--output", out.toString());
         assertEquals(0, o.code(), o.err());
         Map<String, Row> byId = new TreeMap<>();
         for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
@@ -138,7 +132,7 @@ class GeoJsonInputTest {
     void emptyFeaturesAreAnEmptyCatalogueNotACrash() throws Exception {
         Path input = write("empty.geojson", "{\"type\":\"FeatureCollection\",\"features\":[]}");
         for (String command : List.of("cavi", "convert")) {
-            Outcome o = run(command, "--input", input.toString(), "--output", dir.resolve("empty-" + command).toString());
+            Cli.Outcome o = run(command, "--input", input.toString(), "--output", dir.resolve("empty-" + command).toString());
             assertEquals(2, o.code(), o.err());
             assertEquals("sparkvi: error: the catalogue " + input + " is empty: its GeoJSON 'features' list holds no features",
                     o.err().strip());
@@ -150,7 +144,7 @@ class GeoJsonInputTest {
     void featuresThatAreNotObjectsAreNamed() throws Exception {
         Path input = write("numbers.geojson", "{\"type\":\"FeatureCollection\",\"features\":[1,2,3]}");
         for (String command : List.of("cavi", "convert")) {
-            Outcome o = run(command, "--input", input.toString(), "--output", dir.resolve("numbers-" + command).toString());
+            Cli.Outcome o = run(command, "--input", input.toString(), "--output", dir.resolve("numbers-" + command).toString());
             assertEquals(2, o.code(), o.err());
             assertEquals("sparkvi: error: " + input + " is not a GeoJSON FeatureCollection: its 'features' are bigint "
                     + "values, not Feature objects", o.err().strip());
@@ -164,12 +158,12 @@ class GeoJsonInputTest {
             f.add(feature(i, null));
         }
         Path input = write("nogeometry.geojson", collection(f));
-        Outcome o = run("cavi", "--input", input.toString(), "--output", dir.resolve("nogeometry-out").toString());
+        Cli.Outcome o = run("cavi", "--input", input.toString(), "--output", dir.resolve("nogeometry-out").toString());
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().startsWith("sparkvi: error: the catalogue " + input + " has no usable events: all 5 records "
                 + "were rejected {missing_value=5}"), o.err());
         Path out = dir.resolve("nogeometry-convert");
-        Outcome c = run("convert", "--input", input.toString(), "--output", out.toString());
+        Cli.Outcome c = run("convert", "--input", input.toString(), "--output", out.toString());
         assertEquals(0, c.code(), c.err());
         List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
         assertEquals(5, rows.size());
@@ -185,7 +179,7 @@ class GeoJsonInputTest {
                     + "\"coordinates\":[-120," + (35 + i) + "]}}");
         }
         Path input = write("noproperties.geojson", collection(f));
-        Outcome o = run("cavi", "--input", input.toString(), "--output", dir.resolve("noproperties-out").toString());
+        Cli.Outcome o = run("cavi", "--input", input.toString(), "--output", dir.resolve("noproperties-out").toString());
         assertEquals(2, o.code(), o.err());
         assertEquals("sparkvi: error: column 'mag' not found in " + input + "; its columns are [id, longitude, latitude, depth]",
                 o.err().strip());
@@ -200,7 +194,7 @@ class GeoJsonInputTest {
         }
         Path input = write("shadow.geojson", collection(f));
         Path out = dir.resolve("shadow-out");
-        Outcome o = run("convert", "--input", input.toString(), "--output", out.toString());
+        Cli.Outcome o = run("convert", "--input", input.toString(), "--output", out.toString());
         assertEquals(0, o.code(), o.err());
         Row r = spark.read().parquet(out.toString()).where("id = 'q2'").first();
         assertEquals(37.0, r.getDouble(r.fieldIndex("latitude")), 0);
