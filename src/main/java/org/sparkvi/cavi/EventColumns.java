@@ -167,7 +167,4 @@ public final class EventColumns implements Serializable {
         return new Measure(name, add(p, lit(null).cast(DataTypes.DoubleType)), add(p, c.cast(DataTypes.StringType)));
     }
 
-    static String describeType(DataType t) {
-        return t.simpleString().toLowerCase(Locale.ROOT);
-    }
 }

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -60,10 +59,6 @@ final class VaePixels {
             }
             out[offset + j] = (byte) Math.round(255 * p[j]);
         }
-    }
-
-    static Object value(Row r, int i) {
-        return r.get(i);
     }
 
     static org.apache.spark.sql.Column column(String name) {

@@ -13,11 +13,16 @@ public final class VaeEvaluation {
     private VaeEvaluation() {
     }
 
-    /** Pixels of test image i (always rounded: the test set is fixed). */
-    static void pixels(MnistData d, int i, VaeConfig c, double[] x, int row) {
-        VaeConfig rounded = c.binarize() == VaeConfig.Binarize.ROUND ? c : new VaeConfig(c.input(), c.hidden(), c.latent(),
+    /** The configuration with pixels binarised by rounding: the test set is fixed, whatever training did. */
+    static VaeConfig rounded(VaeConfig c) {
+        return c.binarize() == VaeConfig.Binarize.ROUND ? c : new VaeConfig(c.input(), c.hidden(), c.latent(),
                 c.epochs(), c.batchSize(), c.learningRate(), c.beta1(), c.beta2(), c.adamEps(), c.leak(), c.seed(),
                 VaeConfig.Binarize.ROUND, c.estimator());
+    }
+
+    /** Pixels of test image i (always rounded: the test set is fixed). */
+    static void pixels(MnistData d, int i, VaeConfig c, double[] x, int row) {
+        VaeConfig rounded = rounded(c);
         TrainingData.pixels(d.images(), i * d.pixels(), d.pixels(), i, 0, rounded, x, row);
     }
 
@@ -58,9 +63,7 @@ public final class VaeEvaluation {
         double[] x = new double[batch * px];
         double[] eps = new double[batch * lat];
         PerImage out = new PerImage(new double[n * lat], new double[n * lat], new double[n]);
-        VaeConfig rounded = c.binarize() == VaeConfig.Binarize.ROUND ? c : new VaeConfig(c.input(), c.hidden(), c.latent(),
-                c.epochs(), c.batchSize(), c.learningRate(), c.beta1(), c.beta2(), c.adamEps(), c.leak(), c.seed(),
-                VaeConfig.Binarize.ROUND, c.estimator());
+        VaeConfig rounded = rounded(c);
         for (int start = 0; start < n; start += batch) {
             int b = Math.min(batch, n - start);
             for (int r = 0; r < b; r++) {
@@ -71,16 +74,8 @@ public final class VaeEvaluation {
             }
             net.loss(params, x, eps, b);
             for (int r = 0; r < b; r++) {
-                double kl = 0;
-                for (int j = r * lat; j < (r + 1) * lat; j++) {
-                    kl += -0.5 * (1 + net.logvar[j] - net.mu[j] * net.mu[j] - Math.exp(net.logvar[j]));
-                }
-                double bce = 0;
-                for (int j = r * px; j < (r + 1) * px; j++) {
-                    double l = net.logits[j];
-                    bce += Math.max(l, 0) + Math.log(1 + Math.exp(-Math.abs(l))) - x[j] * l;
-                }
-                out.negElbo()[start + r] = bce + kl;
+                out.negElbo()[start + r] = net.reconstructionLoss(x, r * px, (r + 1) * px)
+                        + net.analyticKl(r * lat, (r + 1) * lat);
             }
             System.arraycopy(net.mu, 0, out.mu(), start * lat, b * lat);
             System.arraycopy(net.logvar, 0, out.logvar(), start * lat, b * lat);

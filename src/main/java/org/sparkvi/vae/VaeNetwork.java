@@ -154,9 +154,13 @@ public final class VaeNetwork {
 
     /** Σ over the batch of BCE(x, sigmoid(ℓ)) = softplus(ℓ) − x ℓ, from the current logits. */
     double reconstructionLoss(double[] x, int b) {
+        return reconstructionLoss(x, 0, b * config.input());
+    }
+
+    /** The same sum over the flat range [from, to) of pixels (one image's: row r·input to (r+1)·input). */
+    double reconstructionLoss(double[] x, int from, int to) {
         double sum = 0;
-        int n = b * config.input();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             double l = logits[i];
             sum += Math.max(l, 0) + Math.log(1 + Math.exp(-Math.abs(l))) - x[i] * l;
         }
@@ -218,12 +222,20 @@ public final class VaeNetwork {
     public double loss(double[] p, double[] x, double[] eps, int b) {
         int lat = config.latent();
         encode(p, x, b);
-        double kl = 0;
         for (int i = 0; i < b * lat; i++) {
             z[i] = mu[i] + Math.exp(0.5 * logvar[i]) * eps[i];
-            kl += -0.5 * (1 + logvar[i] - mu[i] * mu[i] - Math.exp(logvar[i]));
         }
+        double kl = analyticKl(0, b * lat);
         decode(p, z, b);
         return reconstructionLoss(x, b) + kl;
+    }
+
+    /** KL(q(z|x) ‖ N(0, I)) = Σ −½(1 + log σ² − μ² − σ²) over the flat range [from, to) of the current μ, log σ². */
+    double analyticKl(int from, int to) {
+        double kl = 0;
+        for (int i = from; i < to; i++) {
+            kl += -0.5 * (1 + logvar[i] - mu[i] * mu[i] - Math.exp(logvar[i]));
+        }
+        return kl;
     }
 }
