@@ -1,6 +1,7 @@
 package org.sparkvi.cavi;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -72,11 +73,11 @@ final class VectorEStep {
             }
             DoubleVector sum = DoubleVector.zero(sp);
             for (int c = 0; c < k; c++) {
-                DoubleVector ec = DoubleVector.fromArray(sp, l, c * lanes).sub(max).lanewise(VectorOperators.EXP);
+                DoubleVector ec = exp(DoubleVector.fromArray(sp, l, c * lanes).sub(max));
                 ec.intoArray(e, c * lanes);
                 sum = sum.add(ec);
             }
-            DoubleVector lse = max.add(sum.lanewise(VectorOperators.LOG));
+            DoubleVector lse = max.add(log(sum, lanes));
             DoubleVector inv = one.div(sum);
             DoubleVector w = b.weight == null ? one : DoubleVector.fromArray(sp, b.weight, n);
             DoubleVector rLogR = DoubleVector.zero(sp);
@@ -113,6 +114,43 @@ final class VectorEStep {
         st.weight += wAcc.reduceLanes(VectorOperators.ADD);
         st.count += end;
         return end;
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 0.6931471803691238;
+    private static final double LN2_LO = 1.9082149292705877e-10;
+    private static final double ROUNDER = 0x1.8p52;
+    /** 1/k!, k = 12 … 0: Taylor's series on |r| ≤ ln2/2, whose remainder r^13/13! is below 2e-16 relative. */
+    private static final double[] INV_FACTORIAL = {2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07,
+        2.7557319223985893e-06, 2.48015873015873e-05, 1.984126984126984e-04, 1.388888888888889e-03,
+        8.333333333333333e-03, 4.1666666666666664e-02, 1.6666666666666666e-01, 0.5, 1.0, 1.0};
+
+    /**
+     * e^x for x ≤ 0 from +, ×, fma and bit operations only: the Vector API's own EXP is an intrinsic (SVML) once C2
+     * compiles the loop and a per-lane Java fallback before, and the two differ in the last bit, so the same data
+     * gave different sums depending on how warm the JVM was (a cluster's fresh executor against a warm driver).
+     * x = n ln 2 + r, |r| ≤ ln2/2; e^x = 2^n e^r; below −708 (2^n subnormal) the result is 0.
+     */
+    static DoubleVector exp(DoubleVector x) {
+        DoubleVector n = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER); // round to nearest, exactly
+        DoubleVector r = n.fma(DoubleVector.broadcast(x.species(), -LN2_HI), x);
+        r = n.fma(DoubleVector.broadcast(x.species(), -LN2_LO), r);
+        DoubleVector p = DoubleVector.broadcast(x.species(), INV_FACTORIAL[0]);
+        for (int i = 1; i < INV_FACTORIAL.length; i++) {
+            p = p.fma(r, DoubleVector.broadcast(x.species(), INV_FACTORIAL[i]));
+        }
+        LongVector bits = ((LongVector) n.convert(VectorOperators.D2L, 0)).add(1023).lanewise(VectorOperators.LSHL, 52);
+        DoubleVector scale = bits.reinterpretAsDoubles();
+        return p.mul(scale).blend(0.0, x.compare(VectorOperators.LT, -708.0));
+    }
+
+    /** Natural log of each lane by Math.log (one call per event, not per cluster), the same in every JIT tier. */
+    private static DoubleVector log(DoubleVector v, int lanes) {
+        double[] a = v.toArray();
+        for (int i = 0; i < lanes; i++) {
+            a[i] = Math.log(a[i]);
+        }
+        return DoubleVector.fromArray(v.species(), a, 0);
     }
 
     private static double laneSum(double[] a, int from, int lanes) {
