@@ -53,6 +53,7 @@ final class VectorEStep {
         DoubleVector wAcc = DoubleVector.zero(sp);
         DoubleVector one = DoubleVector.broadcast(sp, 1.0);
         DoubleVector[] xv = new DoubleVector[d];
+        double[] scratch = new double[lanes];
         for (int n = 0; n < end; n += lanes) {
             DoubleVector s = DoubleVector.fromArray(sp, b.strength, n);
             DoubleVector xx = DoubleVector.zero(sp);
@@ -77,7 +78,7 @@ final class VectorEStep {
                 ec.intoArray(e, c * lanes);
                 sum = sum.add(ec);
             }
-            DoubleVector lse = max.add(log(sum, lanes));
+            DoubleVector lse = max.add(log(sum, lanes, scratch));
             DoubleVector inv = one.div(sum);
             DoubleVector w = b.weight == null ? one : DoubleVector.fromArray(sp, b.weight, n);
             DoubleVector rLogR = DoubleVector.zero(sp);
@@ -132,21 +133,23 @@ final class VectorEStep {
      * x = n ln 2 + r, |r| ≤ ln2/2; e^x = 2^n e^r; below −708 (2^n subnormal) the result is 0.
      */
     static DoubleVector exp(DoubleVector x) {
-        DoubleVector n = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER); // round to nearest, exactly
+        DoubleVector t = x.mul(LOG2E).add(ROUNDER); // n = round(x log2 e) in the low bits of t's mantissa
+        DoubleVector n = t.sub(ROUNDER);
         DoubleVector r = n.fma(DoubleVector.broadcast(x.species(), -LN2_HI), x);
         r = n.fma(DoubleVector.broadcast(x.species(), -LN2_LO), r);
         DoubleVector p = DoubleVector.broadcast(x.species(), INV_FACTORIAL[0]);
         for (int i = 1; i < INV_FACTORIAL.length; i++) {
             p = p.fma(r, DoubleVector.broadcast(x.species(), INV_FACTORIAL[i]));
         }
-        LongVector bits = ((LongVector) n.convert(VectorOperators.D2L, 0)).add(1023).lanewise(VectorOperators.LSHL, 52);
-        DoubleVector scale = bits.reinterpretAsDoubles();
+        // t + 1023 is exact (t's ulp is 1), so its low bits are n + 1023: shifted into the exponent, 2^n
+        DoubleVector scale = ((LongVector) t.add(1023.0).reinterpretAsLongs()).lanewise(VectorOperators.LSHL, 52)
+                .reinterpretAsDoubles();
         return p.mul(scale).blend(0.0, x.compare(VectorOperators.LT, -708.0));
     }
 
     /** Natural log of each lane by Math.log (one call per event, not per cluster), the same in every JIT tier. */
-    private static DoubleVector log(DoubleVector v, int lanes) {
-        double[] a = v.toArray();
+    private static DoubleVector log(DoubleVector v, int lanes, double[] a) {
+        v.intoArray(a, 0);
         for (int i = 0; i < lanes; i++) {
             a[i] = Math.log(a[i]);
         }
