@@ -21,7 +21,12 @@ public record CaviOptions(int k, int maxIter, double tol, long seed, int restart
 
     /** k-means++ by an exponential race (partition-invariant), or MLlib's KMeans with k-means|| initialisation. */
     public enum Init {
-        KMEANS_PLUS_PLUS, KMEANS_PARALLEL
+        KMEANS_PLUS_PLUS, KMEANS_PARALLEL;
+
+        /** The name {@link #parseInit} reads, and summary.json's {@code init}. */
+        public String label() {
+            return this == KMEANS_PLUS_PLUS ? "kmeans++" : "kmeans-parallel";
+        }
     }
 
     public CaviOptions {

@@ -10,17 +10,14 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.cavi.AssignmentSummary;
 import org.sparkvi.cavi.Assignments;
-import org.sparkvi.cavi.CaviEstimator;
 import org.sparkvi.cavi.CaviModel;
-import org.sparkvi.cavi.ClusterEvents;
-import org.sparkvi.cavi.SparkCaviData;
-import org.sparkvi.cavi.SufficientStatistics;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.CatalogueFormat;
 import org.sparkvi.cavi.CatalogueLoader;
 import org.sparkvi.cavi.LoadedCatalogue;
 import org.sparkvi.io.Json;
+import org.sparkvi.ml.CaviClusteringModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,16 +59,13 @@ public final class CaviAssignCommand implements Callable<Integer> {
                     m.strength(), m.weightColumn(), partitions, true));
             List<Broadcast<?>> broadcasts = new ArrayList<>();
             try {
-                SufficientStatistics stats = new SparkCaviData(spark, cat.blocks(), m.d())
-                        .pass(m.hyperparameters(), m.parameters(), "Responsibilities of the new events under the model");
-                ClusterEvents ev = CaviEstimator.clusterEvents(spark, cat.blocks(), m);
-                AssignmentSummary summary = AssignmentSummary.of(input, modelDir, cat.records(), cat.rejectedByReason(),
-                        cat.duplicateIds(), stats, ev);
+                CaviClusteringModel fitted = CaviClusteringModel.of(m);
+                AssignmentSummary summary = fitted.assignmentSummary(spark, cat, input, modelDir);
                 if (cat.duplicateIds() != null && cat.duplicateIds().warning() != null) {
                     LOG.warn(cat.duplicateIds().warning());
                 }
                 out.writeString("summary.json", Json.write(summary));
-                SparkSessions.describe(spark, "Write assignments.parquet", () -> Assignments.table(spark, cat.blocks(), m,
+                SparkSessions.describe(spark, "Write assignments.parquet", () -> fitted.assignments(spark, cat,
                         broadcasts).write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet")));
                 SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)", () -> cat.rejectedTable(spark)
                         .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet")));

@@ -16,10 +16,8 @@ import org.sparkvi.io.Rows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkvi.cavi.Assignments;
-import org.sparkvi.cavi.CaviEstimator;
 import org.sparkvi.cavi.CaviModel;
 import org.sparkvi.cavi.CaviOptions;
-import org.sparkvi.cavi.CaviResult;
 import org.sparkvi.cavi.CaviSummary;
 import org.sparkvi.cavi.HyperparameterSpec;
 import org.sparkvi.cavi.MapSample;
@@ -35,6 +33,8 @@ import org.sparkvi.report.Picture;
 import org.sparkvi.report.CaviTable;
 import org.sparkvi.report.JobPhases;
 import org.sparkvi.io.Json;
+import org.sparkvi.ml.CaviClustering;
+import org.sparkvi.ml.CaviClusteringModel;
 
 /**
  * The earthquake clustering job: read the catalogue once, fit, and write every output into a staging folder that
@@ -88,17 +88,15 @@ public final class CaviJob {
                 PhaseRecorder recorder = new PhaseRecorder(new LoggingCaviListener(cat.used(),
                         warm == null ? c.options().restarts() : 1));
                 long fitStart = System.nanoTime();
-                CaviResult result = new CaviEstimator(c.options(), c.spec(), recorder)
-                        .fit(spark, cat.blocks(), cat.used(), cat.coords(), c.strength(), c.weightColumn(), warm);
+                CaviClusteringModel fitted = CaviClustering.of(c.options(), c.spec()).fit(spark, cat,
+                        new CaviClustering.CatalogueFit(c.input(), c.strength(), c.weightColumn(), warm, c.initModel(),
+                                recorder, t0));
                 recorder.record(phases, (System.nanoTime() - fitStart) / 1e9);
-                CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run(c.input(), cat.records(),
-                        cat.rejectedByReason(), cat.duplicateIds(), c.options().seed(), c.options().restarts(), initLabel(c, warm),
-                        c.options().maxIter(), c.options().tol(), cat.blocks().getNumPartitions(),
-                        (System.nanoTime() - t0) / 1e9));
-                if (!result.best().converged()) {
+                CaviSummary summary = fitted.summary().toCaviSummary();
+                if (!summary.converged()) {
                     LOG.warn("the best run did not converge within {} iterations", c.options().maxIter());
                 }
-                CaviSummary written = write(spark, out, cat, result, summary, broadcasts, phases);
+                CaviSummary written = write(spark, out, cat, fitted, summary, broadcasts, phases);
                 phases.time("commit the output", out::commit);
                 LOG.info("phases:\n{}", phases.render());
                 System.out.print(CaviTable.render(written));
@@ -111,19 +109,14 @@ public final class CaviJob {
         }
     }
 
-    private static String initLabel(Config c, CaviModel warm) {
-        return warm != null ? "model:" + c.initModel()
-                : c.options().init() == CaviOptions.Init.KMEANS_PLUS_PLUS ? "kmeans++" : "kmeans-parallel";
-    }
-
     /**
      * Writes every output into the staging folder and returns the summary as written. The pictures are drawn on a
      * thread of their own while Spark writes the tables (drawing is one core's work, and a small table's Spark job
      * mostly waits); one that cannot be drawn is skipped ({@link Picture}) and its warning goes into summary.json.
      */
-    private static CaviSummary write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviResult result,
+    private static CaviSummary write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviClusteringModel fittedModel,
                                      CaviSummary fitted, List<Broadcast<?>> broadcasts, JobPhases phases) {
-        CaviModel model = result.model();
+        CaviModel model = fittedModel.caviModel();
         MapSample sample = phases.time("events for the map", () -> SparkSessions.describe(spark, "Events for the map",
                 () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L)));
         List<String> skipped = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -136,7 +129,7 @@ public final class CaviJob {
         phases.time("write clusters.parquet", () -> SparkSessions.describe(spark, "Write clusters.parquet", () ->
                 clustersTable(spark, fitted).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
         phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
-                "Write assignments.parquet (final E-step)", () -> Assignments.table(spark, cat.blocks(), model, broadcasts)
+                "Write assignments.parquet (final E-step)", () -> fittedModel.assignments(spark, cat, broadcasts)
                         .write().mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false")
                         .parquet(out.path("assignments.parquet"))));
         phases.time("write rejected.parquet", () -> SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkvi.cavi.CaviEstimator;
 import org.sparkvi.cavi.CaviListener;
+import org.sparkvi.cavi.CaviModel;
 import org.sparkvi.cavi.CaviOptions;
 import org.sparkvi.cavi.CaviResult;
 import org.sparkvi.cavi.CaviSummary;
@@ -24,6 +25,7 @@ import org.sparkvi.cavi.HyperparameterSpec;
 import org.sparkvi.cavi.PiPrior;
 import org.sparkvi.cavi.CatalogueLoader;
 import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.StrengthSpec;
 import org.sparkvi.cavi.LoadedCatalogue;
 
 /**
@@ -291,45 +293,101 @@ public final class CaviClustering extends Estimator<CaviClusteringModel> impleme
     }
 
     /** The run options the params describe (validated by {@link CaviOptions}). */
-    CaviOptions options() {
+    public CaviOptions options() {
         return new CaviOptions((Integer) getOrDefault(k), (Integer) getOrDefault(maxIter), (Double) getOrDefault(tol),
                 (Long) getOrDefault(seed), (Integer) getOrDefault(restarts), CaviOptions.parseInit($(init)));
     }
 
-    HyperparameterSpec hyperparameters() {
+    public HyperparameterSpec hyperparameters() {
         return new HyperparameterSpec(opt(tau), opt(rho), isDefined(nu) ? $(nu) : null, opt(alpha), opt(beta),
-                isDefined(pi) ? $(pi) : null, PiPrior.parse($(piPrior)), (Double) getOrDefault(piConcentration));
+                isDefined(pi) ? $(pi) : null, PiPrior.parse($(piPrior)), isSet(piConcentration) ? (Double) $(piConcentration) : null);
     }
 
     private Double opt(DoubleParam p) {
         return isDefined(p) ? (Double) $(p) : null;
     }
 
+    /**
+     * An estimator with a command's run options and hyperparameters (the params {@link #options()} and
+     * {@link #hyperparameters()} read back unchanged): how the {@code cavi} command fits.
+     */
+    public static CaviClustering of(CaviOptions o, HyperparameterSpec h) {
+        CaviClustering e = new CaviClustering().setK(o.k()).setMaxIter(o.maxIter()).setTol(o.tol()).setSeed(o.seed())
+                .setRestarts(o.restarts()).setInit(o.init().label())
+                .setPiPrior(h.piPrior().name().toLowerCase(Locale.ROOT));
+        if (h.tau() != null) {
+            e.setTau(h.tau());
+        }
+        if (h.rho() != null) {
+            e.setRho(h.rho());
+        }
+        if (h.nu() != null) {
+            e.setNu(h.nu());
+        }
+        if (h.alpha() != null) {
+            e.setAlpha(h.alpha());
+        }
+        if (h.beta() != null) {
+            e.setBeta(h.beta());
+        }
+        if (h.pi() != null) {
+            e.setPi(h.pi());
+        }
+        if (h.piConcentration() != null) {
+            e.setPiConcentration(h.piConcentration());
+        }
+        return e;
+    }
+
+    /**
+     * How a catalogue already read, checked and cached as blocks is fitted: its name in the summary, the strength and
+     * weight it was read with, an optional warm start (a saved model, named by {@code warmSource}), who hears of each
+     * iteration, and when the run began (the summary's seconds count from there).
+     */
+    public record CatalogueFit(String input, StrengthSpec strength, String weightColumn, CaviModel warm,
+                               String warmSource, CaviListener listener, long startNanos) {
+    }
+
     @Override
     public CaviClusteringModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema(), true);
         SparkSession spark = dataset.sparkSession();
-        CaviOptions o = options();
-        HyperparameterSpec spec = hyperparameters();
         CoordinateSystem cs = columns.coordinateSystem(dataset);
-        if (spec.pi() != null && spec.pi().length != o.k()) {
-            throw new IllegalArgumentException("pi has " + spec.pi().length + " weights but k is " + o.k());
-        }
+        checkPiLength();
+        long t0 = System.nanoTime();
         LoadedCatalogue cat = CatalogueLoader.load(spark, columns.source(dataset, cs),
                 new CatalogueLoader.Request("DataFrame " + uid, null, cs, columns.loaderStrength(), columns.loaderWeight(),
                         0, true));
         try {
-            long t0 = System.nanoTime();
-            CaviResult result = new CaviEstimator(o, spec, CaviListener.NONE)
-                    .fit(spark, cat.blocks(), cat.used(), cat.coords(), columns.strengthSpec(), columns.weightColumn(), null);
-            CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run("DataFrame " + uid, cat.records(),
-                    cat.rejectedByReason(), cat.duplicateIds(), o.seed(), o.restarts(), $(init).toLowerCase(Locale.ROOT), o.maxIter(),
-                    o.tol(), cat.partitions().getNumPartitions(), (System.nanoTime() - t0) / 1e9));
-            CaviClusteringModel model = new CaviClusteringModel(uid, result.model(), summary);
-            copyValues(model, ParamMap.empty());
-            return model.setParent(this);
+            return fit(spark, cat, new CatalogueFit("DataFrame " + uid, columns.strengthSpec(), columns.weightColumn(),
+                    null, null, CaviListener.NONE, t0));
         } finally {
             cat.release();
+        }
+    }
+
+    /**
+     * The one CAVI fit, behind {@link #fit(Dataset)} and the {@code cavi} command: the restarts on the loaded
+     * catalogue's blocks, the best kept, with its summary. The caller releases the catalogue.
+     */
+    public CaviClusteringModel fit(SparkSession spark, LoadedCatalogue cat, CatalogueFit how) {
+        CaviOptions o = options();
+        checkPiLength();
+        CaviResult result = new CaviEstimator(o, hyperparameters(), how.listener())
+                .fit(spark, cat.blocks(), cat.used(), cat.coords(), how.strength(), how.weightColumn(), how.warm());
+        String initLabel = how.warm() != null ? "model:" + how.warmSource() : o.init().label();
+        CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run(how.input(), cat.records(),
+                cat.rejectedByReason(), cat.duplicateIds(), o.seed(), o.restarts(), initLabel, o.maxIter(), o.tol(),
+                cat.blocks().getNumPartitions(), (System.nanoTime() - how.startNanos()) / 1e9));
+        CaviClusteringModel model = new CaviClusteringModel(uid, result.model(), summary);
+        copyValues(model, ParamMap.empty());
+        return model.setParent(this);
+    }
+
+    private void checkPiLength() {
+        HyperparameterSpec spec = hyperparameters();
+        if (spec.pi() != null && spec.pi().length != options().k()) {
+            throw new IllegalArgumentException("pi has " + spec.pi().length + " weights but k is " + options().k());
         }
     }
 

@@ -32,7 +32,15 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.sparkvi.cavi.AssignmentSummary;
+import org.sparkvi.cavi.Assignments;
+import org.sparkvi.cavi.CaviEstimator;
 import org.sparkvi.cavi.CaviModel;
+import org.sparkvi.cavi.LoadedCatalogue;
+import org.sparkvi.cavi.SparkCaviData;
+import org.sparkvi.cavi.SufficientStatistics;
 import org.sparkvi.cavi.CaviSummary;
 import org.sparkvi.cavi.ClusterEvents;
 import org.sparkvi.cavi.EventBlock;
@@ -67,6 +75,11 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
         this.columns = new CaviColumnParams(this);
         this.model = model;
         this.summary = summary;
+    }
+
+    /** A model in the command's format (a {@code cavi} output's model/ folder) as a Transformer with the default columns. */
+    public static CaviClusteringModel of(CaviModel model) {
+        return new CaviClusteringModel(Identifiable.randomUID("caviClusteringModel"), model, null);
     }
 
     @Override
@@ -180,6 +193,24 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
             out = out.drop(tmp);
         }
         return out;
+    }
+
+    /**
+     * The responsibilities of a loaded catalogue's events, one row each (the {@code cavi} and {@code cavi-assign}
+     * commands' assignments.parquet, schema {@link Assignments#SCHEMA}); the kernel's broadcast is added to
+     * {@code broadcasts} for the caller to destroy once the table is written.
+     */
+    public Dataset<Row> assignments(SparkSession spark, LoadedCatalogue cat, List<Broadcast<?>> broadcasts) {
+        return Assignments.table(spark, cat.blocks(), model, broadcasts);
+    }
+
+    /** What {@code cavi-assign} reports of a loaded catalogue under this model: its ELBO terms, sizes and scores. */
+    public AssignmentSummary assignmentSummary(SparkSession spark, LoadedCatalogue cat, String input, String modelSource) {
+        SufficientStatistics stats = new SparkCaviData(spark, cat.blocks(), model.d())
+                .pass(model.hyperparameters(), model.parameters(), "Responsibilities of the new events under the model");
+        ClusterEvents events = CaviEstimator.clusterEvents(spark, cat.blocks(), model);
+        return AssignmentSummary.of(input, modelSource, cat.records(), cat.rejectedByReason(), cat.duplicateIds(), stats,
+                events);
     }
 
     /** r_n· of one row (location..., strength), or null when the row is not a valid event (the fit would quarantine it). */

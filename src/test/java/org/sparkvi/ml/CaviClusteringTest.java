@@ -1,5 +1,13 @@
 package org.sparkvi.ml;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.sparkvi.cavi.PiPrior;
+
+import org.sparkvi.cavi.HyperparameterSpec;
+
+import org.sparkvi.cavi.CaviOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -164,6 +172,24 @@ class CaviClusteringTest {
                 "beta", "pi", "piPrior", "piConcentration", "predictionCol", "probabilityCol")) {
             assertTrue(names.contains(p), "param " + p + " in " + names);
         }
+    }
+
+    @Test
+    void theCommandsOptionsAndHyperparametersReadBackFromTheParamsUnchanged() {
+        // the cavi command fits through CaviClustering.of: every option must survive the trip through the params
+        CaviOptions o = new CaviOptions(7, 55, 1e-7, 42L, 2, CaviOptions.Init.KMEANS_PARALLEL);
+        HyperparameterSpec h = new HyperparameterSpec(2.5, 0.25, new double[] {1, -2}, 3.0, 0.5,
+                new double[] {0.1, 0.1, 0.1, 0.1, 0.2, 0.2, 0.2}, PiPrior.DIRICHLET, 4.0);
+        CaviClustering e = CaviClustering.of(o, h);
+        assertEquals(o, e.options());
+        HyperparameterSpec back = e.hyperparameters();
+        assertEquals(List.of(h.tau(), h.rho(), h.alpha(), h.beta(), h.piPrior(), h.piConcentration()),
+                List.of(back.tau(), back.rho(), back.alpha(), back.beta(), back.piPrior(), back.piConcentration()));
+        assertArrayEquals(h.nu(), back.nu(), 0.0);
+        assertArrayEquals(h.pi(), back.pi(), 0.0);
+        HyperparameterSpec defaults = CaviClustering.of(CaviOptions.defaults(), HyperparameterSpec.defaults()).hyperparameters();
+        assertEquals(HyperparameterSpec.defaults(), defaults); // no array given: the record's equality is exact
+        assertEquals(CaviOptions.defaults(), CaviClustering.of(CaviOptions.defaults(), HyperparameterSpec.defaults()).options());
     }
 
     @Test
