@@ -79,6 +79,15 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Runs spark-submit's SparkSubmit in a JVM of its own (client mode) and returns its exit code; output to log. */
     int submit(Path log, String... appArgs) throws Exception {
+        Process p = submitAsync(log, appArgs);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("spark-submit did not finish in 300 s; see " + log);
+        }
+        return p.exitValue();
+    }
+
+    /** Starts what {@link #submit} runs, without waiting for it. */
+    Process submitAsync(Path log, String... appArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
         cmd.addAll(flags);
         cmd.addAll(List.of("-Xmx1g", "-Djava.awt.headless=true", "-cp", home.resolve("jars") + "/*:" + appJar,
@@ -92,10 +101,13 @@ final class StandaloneCluster implements AutoCloseable {
         environment(pb.environment());
         Process p = pb.start();
         processes.add(p);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("spark-submit did not finish in 300 s; see " + log);
-        }
-        return p.exitValue();
+        return p;
+    }
+
+    /** The executor JVMs the workers have launched and that are alive now. */
+    List<ProcessHandle> executors() {
+        return processes.stream().flatMap(Process::descendants).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
     }
 
     private void awaitWorkers(Path dir, int workers, int webUi) throws Exception {

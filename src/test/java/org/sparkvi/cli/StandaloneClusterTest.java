@@ -53,6 +53,38 @@ class StandaloneClusterTest {
             assertEquals(b.get("clusters"), a.get("clusters"));
             assertEquals(1707, a.get("n_used").asLong());
 
+            // executor loss mid-fit: one executor's JVM killed by its pid (SIGKILL) after iteration 10 has been
+            // logged. Its cached blocks and its share of the ingest shuffle are lost and recomputed, its tasks rerun;
+            // the fit must end bit-identical to an uninterrupted run (local mode, the same partitions).
+            Path big = dir.resolve("synthetic.parquet");
+            org.sparkvi.bench.SyntheticComCat.write(spark, big.toString(), 200_000, 2, 11L);
+            String[] fit = {"cavi", "--k", "8", "--restarts", "1", "--max-iter", "60", "--tol", "0", "--partitions", "4",
+                "--input", big.toString()};
+            Path killedCavi = dir.resolve("killed-cavi");
+            Path killLog = dir.resolve("submit-killed-cavi.log");
+            Process run = cluster.submitAsync(killLog, concat(fit, "--output", killedCavi.toString()));
+            long deadline = System.nanoTime() + 240_000_000_000L;
+            while (!Files.readString(killLog).contains("iteration 10:")) {
+                assertTrue(run.isAlive() && System.nanoTime() < deadline, "no iteration 10 in " + killLog);
+                Thread.sleep(20);
+            }
+            List<ProcessHandle> executors = cluster.executors();
+            assertEquals(2, executors.size(), "executor JVMs");
+            assertTrue(executors.get(0).destroyForcibly());
+            assertTrue(run.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "see " + killLog);
+            assertEquals(0, run.exitValue(), "see " + killLog);
+            String killed = Files.readString(killLog);
+            int lost = killed.indexOf("Lost executor");
+            assertTrue(lost > 0 && lost < killed.indexOf("restart 1/1: ELBO"), "the executor was lost before the fit "
+                    + "ended; see " + killLog);
+            Path uninterrupted = dir.resolve("uninterrupted-cavi");
+            local(concat(fit, "--output", uninterrupted.toString()));
+            JsonNode k1 = Json.MAPPER.readTree(Files.readString(killedCavi.resolve("summary.json")));
+            JsonNode k0 = Json.MAPPER.readTree(Files.readString(uninterrupted.resolve("summary.json")));
+            assertEquals(k0.get("elbo_trace"), k1.get("elbo_trace"), "ELBO trace after an executor loss");
+            assertEquals(k0.get("clusters"), k1.get("clusters"), "clusters after an executor loss");
+            assertEquals(200_000, k1.get("n_used").asLong());
+
             // one VAE epoch on part of the bundled sample, data-parallel over 2 partitions
             String[] vae = {"vae", "--epochs", "1", "--hidden", "32", "--latent", "8", "--partitions", "2", "--iwae-images",
                 "10", "--iwae-k", "5", "--test-images", "100"};
