@@ -76,12 +76,10 @@ public final class VaeCommand implements Callable<Integer> {
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value)) {
-                return e;
-            }
+        try {
+            return VaeConfig.parse(type, option, value);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
         }
-        throw new UserInputException(option + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
-                .toLowerCase(java.util.Locale.ROOT) + ", got '" + value + "'");
     }
 }

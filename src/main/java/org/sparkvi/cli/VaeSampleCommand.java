@@ -36,7 +36,7 @@ public final class VaeSampleCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         OutputRequest request = new OutputRequest(output, "vae-sample", overwrite.value(), java.util.List.of(model));
         AtomicOutput.check(request, conf);
-        VaeModel m = VaeModel.load(model, conf);
+        org.sparkvi.ml.VaeModel m = org.sparkvi.ml.VaeModel.of(VaeModel.load(model, conf));
         try (AtomicOutput out = new AtomicOutput(request, conf)) {
             out.writeBytes("samples.png", VaePictures.samples(m.sample(n, seed), n, (int) Math.ceil(Math.sqrt(n))));
             out.commit();

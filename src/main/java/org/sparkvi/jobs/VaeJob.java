@@ -9,14 +9,12 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkvi.io.AtomicOutput;
-import org.sparkvi.vae.EpochEngines;
 import org.sparkvi.io.OutputRequest;
 import org.sparkvi.io.Json;
+import org.sparkvi.ml.Vae;
 import org.sparkvi.report.VaePictures;
 import org.sparkvi.vae.EpochMetrics;
-import org.sparkvi.vae.BarrierEpochEngine;
 import org.sparkvi.vae.DivergenceException;
-import org.sparkvi.vae.EpochEngine;
 import org.sparkvi.vae.MnistData;
 import org.sparkvi.vae.TrainingState;
 import org.sparkvi.vae.VaeConfig;
@@ -25,7 +23,6 @@ import org.sparkvi.vae.VaeListener;
 import org.sparkvi.vae.VaeModel;
 import org.sparkvi.vae.VaeNetwork;
 import org.sparkvi.vae.VaeReport;
-import org.sparkvi.vae.VaeTrainer;
 
 /** The VAE job: train (data-parallel on Spark, or in this process), evaluate, and write every output atomically. */
 public final class VaeJob {
@@ -41,11 +38,6 @@ public final class VaeJob {
         OutputRequest outputRequest() {
             return new OutputRequest(output, "vae", overwrite, java.util.Arrays.asList(data.toString(), resume));
         }
-    }
-
-    /** The epoch engine: single-process; barrier (in-memory exchange) where it can run, else one Spark job per step. */
-    static EpochEngine engine(SparkSession spark, Run r, MnistData train) {
-        return EpochEngines.choose(spark, r.config(), train, r.partitions(), r.engine());
     }
 
     public static VaeReport run(SparkSession spark, Run r) {
@@ -66,13 +58,11 @@ public final class VaeJob {
         LOG.info("training on {} images ({} test) from {}, {}; BLAS {}", train.count(), test.count(), r.data(),
                 r.partitions() == 0 ? "in this process" : r.partitions() + " partitions", VaeNetwork.blasName());
         int testImages = Math.min(r.testImages(), test.count());
-        TrainingState state;
         String[] saved = {null}; // the last checkpoint this run wrote
-        try (EpochEngine engine = engine(spark, r, train)) {
-            LOG.info("engine: {}", r.partitions() == 0 ? "single process" : engine instanceof BarrierEpochEngine
-                    ? "barrier tasks exchanging gradients in memory" : "one Spark job per step");
-            state = VaeTrainer.train(c, train, test, testImages, engine, resume, listener(r.progressEvery()),
-                    s -> saved[0] = s.save(r.checkpoints(), hadoop));
+        org.sparkvi.ml.VaeModel fitted;
+        try {
+            fitted = Vae.of(c, r.engine()).fit(spark, new Vae.Training(train, test, testImages, r.partitions(), resume,
+                    listener(r.progressEvery()), s -> saved[0] = s.save(r.checkpoints(), hadoop)));
         } catch (DivergenceException e) {
             // no checkpoint of the diverged epoch was written and the output is not touched: say what is kept
             String kept = saved[0] != null ? "the last good checkpoint is " + saved[0]
@@ -80,11 +70,11 @@ public final class VaeJob {
                     + " is kept)" : "this run wrote no checkpoint";
             throw new UserInputException(e.getMessage() + "; " + kept + "; " + r.output() + " was left as it was", e);
         }
-        VaeModel model = new VaeModel(c, state.params());
+        VaeModel model = fitted.vaeModel();
         int iwaeImages = Math.min(r.iwaeImages(), test.count());
         double testLoss = VaeEvaluation.testLoss(c, model.params(), test, test.count());
         double iwae = VaeEvaluation.iwaeLogLikelihood(c, model.params(), test, iwaeImages, r.iwaeK());
-        java.util.List<EpochMetrics> metrics = state.metrics();
+        java.util.List<EpochMetrics> metrics = fitted.trainingMetrics();
         VaeReport report = new VaeReport(r.data().toString(), train.count(), test.count(), c, r.partitions(),
                 VaeNetwork.blasName(), metrics, metrics.get(metrics.size() - 1).trainLoss(), testLoss, iwae, r.iwaeK(),
                 iwaeImages, (System.nanoTime() - t0) / 1e9);

@@ -1,6 +1,7 @@
 package org.sparkvi.ml;
 
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -32,6 +33,7 @@ import org.sparkvi.vae.VaeTrainer;
  */
 public final class Vae extends Estimator<VaeModel> implements DefaultParamsWritable, HasVaeOutputs {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("org.sparkvi.vae");
     private final String uid;
     final IntParam epochs;
     final IntParam batchSize;
@@ -41,6 +43,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
     final LongParam seed;
     final IntParam partitions;
     final Param<String> engine;
+    final Param<String> binarize;
+    final Param<String> gradientEstimator;
     final VaeOutputParams outputs;
 
     public Vae() {
@@ -68,6 +72,10 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
                 throw new IllegalArgumentException("engine must be auto, barrier or steps, got '" + v + "'");
             }
         }));
+        binarize = new Param<>(this, "binarize", "round (a pixel >= 128 is 1, fixed) or dynamic (Bernoulli(p) anew each epoch)",
+                ParamChecks.of((String v) -> VaeConfig.parse(VaeConfig.Binarize.class, "binarize", v)));
+        gradientEstimator = new Param<>(this, "gradientEstimator", "analytic (closed-form KL) or stl (sticking the landing)",
+                ParamChecks.of((String v) -> VaeConfig.parse(VaeConfig.Estimator.class, "gradientEstimator", v)));
         outputs = new VaeOutputParams(this);
         setDefault(epochs, d.epochs());
         setDefault(batchSize, d.batchSize());
@@ -77,6 +85,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         setDefault(seed, d.seed());
         setDefault(partitions, 0);
         setDefault(engine, "auto");
+        setDefault(binarize, d.binarize().name().toLowerCase(Locale.ROOT));
+        setDefault(gradientEstimator, d.estimator().name().toLowerCase(Locale.ROOT));
     }
 
     private static void positive(String name, Object v) {
@@ -125,6 +135,24 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
 
     public Param<String> engine() {
         return engine;
+    }
+
+    public Param<String> binarize() {
+        return binarize;
+    }
+
+    public Param<String> gradientEstimator() {
+        return gradientEstimator;
+    }
+
+    public Vae setBinarize(String v) {
+        set(binarize, v);
+        return this;
+    }
+
+    public Vae setGradientEstimator(String v) {
+        set(gradientEstimator, v);
+        return this;
     }
 
     public Vae setFeaturesCol(String v) {
@@ -177,11 +205,54 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         return this;
     }
 
-    VaeConfig config() {
+    /** The training configuration the params describe (Adam's β1, β2, ε and the leak are the reference's constants). */
+    public VaeConfig config() {
         VaeConfig d = VaeConfig.defaults();
         return new VaeConfig(VaePixels.PIXELS, (Integer) getOrDefault(hidden), (Integer) getOrDefault(latent),
                 (Integer) getOrDefault(epochs), (Integer) getOrDefault(batchSize), (Double) getOrDefault(learningRate),
-                d.beta1(), d.beta2(), d.adamEps(), d.leak(), (Long) getOrDefault(seed), d.binarize(), d.estimator());
+                d.beta1(), d.beta2(), d.adamEps(), d.leak(), (Long) getOrDefault(seed),
+                VaeConfig.parse(VaeConfig.Binarize.class, "binarize", $(binarize)),
+                VaeConfig.parse(VaeConfig.Estimator.class, "gradientEstimator", $(gradientEstimator)));
+    }
+
+    /**
+     * An estimator whose params describe {@code c} ({@link #config()} reads it back unchanged) and train with
+     * {@code engine}: how the {@code vae} command trains.
+     */
+    public static Vae of(VaeConfig c, String engine) {
+        VaeConfig d = VaeConfig.defaults();
+        if (c.input() != VaePixels.PIXELS || c.beta1() != d.beta1() || c.beta2() != d.beta2() || c.adamEps() != d.adamEps()
+                || c.leak() != d.leak()) {
+            throw new IllegalArgumentException("the VAE estimator trains 784-pixel images with Adam(" + d.beta1() + ", "
+                    + d.beta2() + ", " + d.adamEps() + ") and leak " + d.leak() + ", not " + c);
+        }
+        return new Vae().setHidden(c.hidden()).setLatent(c.latent()).setEpochs(c.epochs()).setBatchSize(c.batchSize())
+                .setLearningRate(c.learningRate()).setSeed(c.seed()).setEngine(engine)
+                .setBinarize(c.binarize().name().toLowerCase(Locale.ROOT))
+                .setGradientEstimator(c.estimator().name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * What one training run needs beside the params: the images, the test images whose −ELBO is reported after each
+     * epoch (the first {@code testImages}), the data-parallel width ({@code shards} 0: in this process, without
+     * Spark), a checkpoint to resume from (or null), who hears of each step and epoch, and where each epoch's
+     * checkpoint goes.
+     */
+    public record Training(MnistData train, MnistData test, int testImages, int shards, TrainingState resume,
+                           VaeListener listener, java.util.function.Consumer<TrainingState> checkpoint) {
+    }
+
+    /** The one VAE training, behind {@link #fit(Dataset)} and the {@code vae} command. */
+    public VaeModel fit(SparkSession spark, Training t) {
+        VaeConfig c = config();
+        TrainingState state;
+        try (EpochEngine e = EpochEngines.choose(spark, c, t.train(), t.shards(), $(engine))) {
+            LOG.info("engine: {}", t.shards() == 0 ? "single process" : e.describe());
+            state = VaeTrainer.train(c, t.train(), t.test(), t.testImages(), e, t.resume(), t.listener(), t.checkpoint());
+        }
+        VaeModel model = new VaeModel(uid, new org.sparkvi.vae.VaeModel(c, state.params()), state.metrics());
+        copyValues(model, ParamMap.empty());
+        return model.setParent(this);
     }
 
     @Override
@@ -201,14 +272,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         MnistData train = new MnistData(n, VaePixels.PIXELS, images, new byte[n]);
         int p = (Integer) getOrDefault(partitions);
         int shards = p > 0 ? p : spark.sparkContext().defaultParallelism();
-        TrainingState state;
-        try (EpochEngine e = EpochEngines.choose(spark, c, train, shards, $(engine))) {
-            // the per-epoch test figure is taken on the first (up to) 1,000 training images
-            state = VaeTrainer.train(c, train, train, Math.min(n, 1000), e, null, VaeListener.NONE, s -> { });
-        }
-        VaeModel model = new VaeModel(uid, new org.sparkvi.vae.VaeModel(c, state.params()), state.metrics());
-        copyValues(model, ParamMap.empty());
-        return model.setParent(this);
+        // the per-epoch test figure is taken on the first (up to) 1,000 training images
+        return fit(spark, new Training(train, train, Math.min(n, 1000), shards, null, VaeListener.NONE, s -> { }));
     }
 
     @Override

@@ -79,6 +79,16 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable, HasVa
         return this;
     }
 
+    /** A model in the command's format (a {@code vae} output's model/ folder) as a Transformer with the default columns. */
+    public static VaeModel of(org.sparkvi.vae.VaeModel model) {
+        return new VaeModel(Identifiable.randomUID("vaeModel"), model, null);
+    }
+
+    /** n images decoded from z ~ N(0, I) drawn from {@code seed}: Bernoulli means, 784 per image, image after image. */
+    public double[] sample(int n, long seed) {
+        return model.sample(n, seed);
+    }
+
     /** The trained network in the command's form. */
     public org.sparkvi.vae.VaeModel vaeModel() {
         return model;

@@ -185,6 +185,11 @@ public final class BarrierEpochEngine implements EpochEngine {
     }
 
     @Override
+    public String describe() {
+        return "barrier tasks exchanging gradients in memory";
+    }
+
+    @Override
     public void close() {
         shards.unpersist(false);
     }

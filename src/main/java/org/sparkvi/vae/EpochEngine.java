@@ -13,6 +13,11 @@ public interface EpochEngine extends AutoCloseable {
     default void close() {
     }
 
+    /** How it exchanges gradients, for the log. */
+    default String describe() {
+        return "one Spark job per step";
+    }
+
     /** Called after each step with the step number (1-based), images done this epoch and the batch's loss sum. */
     interface StepProgress {
         void step(int step, int imagesDone, double batchLoss, int batchSize);

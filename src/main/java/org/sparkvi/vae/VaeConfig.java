@@ -12,6 +12,17 @@ public record VaeConfig(int input, int hidden, int latent, int epochs, int batch
         implements Serializable {
 
     /** Pixels/255 rounded at 0.5 as torch.round does (fixed), or drawn Bernoulli(p) anew each epoch (dynamic). */
+    /** {@code value} as a constant of {@code type}, in any case; else an error naming {@code option} and the choices. */
+    public static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(option + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+                .toLowerCase(java.util.Locale.ROOT) + ", got '" + value + "'");
+    }
+
     public enum Binarize {
         ROUND, DYNAMIC
     }

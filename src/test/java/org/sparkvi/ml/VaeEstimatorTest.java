@@ -1,5 +1,7 @@
 package org.sparkvi.ml;
 
+import org.sparkvi.vae.VaeConfig;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,6 +46,22 @@ class VaeEstimatorTest {
         StructType schema = new StructType().add("index", DataTypes.LongType, false)
                 .add("pixels", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
         return spark.createDataFrame(rows, schema);
+    }
+
+    @Test
+    void theCommandsConfigurationReadsBackFromTheParamsUnchanged() {
+        // the vae command trains through Vae.of: every field of its configuration must survive the params
+        VaeConfig c = new VaeConfig(784, 32, 6, 3, 50, 2e-3, 0.9, 0.999, 1e-8, 0.2, 17L, VaeConfig.Binarize.DYNAMIC,
+                VaeConfig.Estimator.STL);
+        assertEquals(c, Vae.of(c, "steps").config());
+        Vae steps = Vae.of(c, "steps");
+        assertEquals("steps", steps.getOrDefault(steps.engine()));
+        assertEquals(VaeConfig.defaults(), Vae.of(VaeConfig.defaults(), "auto").config());
+        assertEquals(VaeConfig.defaults(), new Vae().config());
+        assertThrows(IllegalArgumentException.class, () -> Vae.of(new VaeConfig(784, 32, 6, 3, 50, 2e-3, 0.5, 0.999,
+                1e-8, 0.2, 17L, VaeConfig.Binarize.ROUND, VaeConfig.Estimator.ANALYTIC), "auto"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Vae().setBinarize("maybe"));
+        assertTrue(e.getMessage().contains("binarize must be one of [round, dynamic], got 'maybe'"), e.getMessage());
     }
 
     @Test
