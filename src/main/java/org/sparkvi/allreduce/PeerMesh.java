@@ -3,7 +3,6 @@ package org.sparkvi.allreduce;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Sends go out on a thread of their own, in call order: two ranks writing large messages to each other from the
  * threads that also read would deadlock once the kernel's buffers fill. Reads block on the caller's thread for at most
  * the timeout, so a peer that died or stalled becomes an {@link IOException} naming the peer and the setting, not a
- * hang. TCP_NODELAY is on (a step's last segment must not wait for an acknowledgement) and the socket buffers are
+ * hang (the handshake's reads use the socket's own timeout, the steps' a watchdog). TCP_NODELAY is on (a step's last segment must not wait for an acknowledgement) and the socket buffers are
  * large (a step moves megabytes).
  */
 public final class PeerMesh implements AutoCloseable {
@@ -43,18 +42,18 @@ public final class PeerMesh implements AutoCloseable {
     private final ServerSocketChannel server;
     private final int timeoutMillis;
     private final SocketChannel[] channels;
-    private final InputStream[] inputs;
     private final String[] names;
     private final ExecutorService sender;
     private final List<Future<?>> pending = new ArrayList<>();
     private volatile boolean closed;
+    private volatile boolean timedOut;
+    private volatile long receivingSince; // System.nanoTime() when the current receive began, 0 when none runs
 
     private PeerMesh(Handshake self, ServerSocketChannel server, int timeoutMillis) {
         this.self = self;
         this.server = server;
         this.timeoutMillis = timeoutMillis;
         this.channels = new SocketChannel[self.ranks()];
-        this.inputs = new InputStream[self.ranks()];
         this.names = new String[self.ranks()];
         this.sender = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "all-reduce sender, " + self);
@@ -102,6 +101,9 @@ public final class PeerMesh implements AutoCloseable {
             dial(q, addresses.get(q), deadline);
         }
         await(accepting, deadline, "accepting the connections of ranks 0.." + (self.rank() - 1));
+        Thread watchdog = new Thread(this::watch, "all-reduce watchdog, " + self);
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private void dial(int q, InetSocketAddress to, long deadline) throws IOException {
@@ -119,7 +121,6 @@ public final class PeerMesh implements AutoCloseable {
                 throw new IOException("rank " + q + " at " + to + " (stage " + theirStage + " attempt " + theirAttempt
                         + ") refused the connection of " + self);
             }
-            ch.socket().setSoTimeout(timeoutMillis);
             link(q, ch, to.toString());
         } catch (IOException e) {
             ch.close();
@@ -152,7 +153,6 @@ public final class PeerMesh implements AutoCloseable {
                     ch.close(); // a stale attempt's (or a stranger's) connection: refused, keep waiting for ours
                     continue;
                 }
-                s.setSoTimeout(timeoutMillis);
                 link(peer.rank(), ch, String.valueOf(s.getRemoteSocketAddress()));
                 missing--;
             } catch (IOException e) { // a connection that broke or spoke garbage during its handshake: not ours
@@ -176,7 +176,6 @@ public final class PeerMesh implements AutoCloseable {
 
     private void link(int q, SocketChannel ch, String name) throws IOException {
         channels[q] = ch;
-        inputs[q] = ch.socket().getInputStream(); // the socket adaptor's stream honours the read timeout
         names[q] = "rank " + q + " (" + name + ")";
     }
 
@@ -201,16 +200,40 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    /** Reads exactly {@code length} bytes from rank q into {@code into}, waiting at most the timeout for each read. */
-    public void receive(int q, byte[] into, int length) throws IOException {
+    /**
+     * Fills {@code into} (position to limit) from rank q. A blocking channel read has no timeout of its own: the
+     * watchdog closes the mesh when a receive has waited longer than the timeout, which ends the read.
+     */
+    public void receive(int q, ByteBuffer into) throws IOException {
+        receivingSince = System.nanoTime();
         try {
-            int n = inputs[q].readNBytes(into, 0, length);
-            if (n < length) {
-                throw new EOFException(names[q] + " closed its connection to " + self + " mid-message (" + n + " of "
-                        + length + " bytes): that task failed or was killed");
+            while (into.hasRemaining()) {
+                if (channels[q].read(into) < 0) {
+                    throw new EOFException(names[q] + " closed its connection to " + self + " mid-message: that task "
+                            + "failed or was killed");
+                }
             }
-        } catch (SocketTimeoutException e) {
-            throw timeout("receiving from " + names[q]);
+        } catch (IOException e) {
+            throw timedOut ? timeout("receiving from " + names[q]) : e;
+        } finally {
+            receivingSince = 0;
+        }
+    }
+
+    /** Closes the mesh once a receive has waited longer than the timeout (checked 4 times per timeout, at least 1/s). */
+    private void watch() {
+        long period = Math.max(1, Math.min(1000, timeoutMillis / 4));
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long since = receivingSince;
+            if (since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+                timedOut = true;
+                close();
+            }
         }
     }
 

@@ -28,8 +28,8 @@ public final class SliceAllReduce implements AutoCloseable {
     private final int to;
     private final ByteBuffer[] outgoing; // per destination rank: scalars then its slice
     private ByteBuffer gathered; // this rank's slice, sent to everyone
-    private final byte[] incoming;
-    private final double[][] slots; // the other ranks' contributions to this rank's slice, indexed by rank
+    private final ByteBuffer incoming;
+    private final ByteBuffer[] slots; // the other ranks' messages to this rank (scalars, slice), indexed by rank
     private long bytesSent;
 
     /** @param scalars how many values of its own each rank adds to its reduce-scatter messages */
@@ -49,10 +49,11 @@ public final class SliceAllReduce implements AutoCloseable {
             }
         }
         this.gathered = ByteBuffer.allocateDirect(Double.BYTES * maxSlice).order(ByteOrder.LITTLE_ENDIAN);
-        this.incoming = new byte[Double.BYTES * (scalars + maxSlice)];
-        this.slots = new double[ranks][];
+        this.incoming = ByteBuffer.allocateDirect(Double.BYTES * (scalars + maxSlice)).order(ByteOrder.LITTLE_ENDIAN);
+        this.slots = new ByteBuffer[ranks];
         for (int q = 0; q < ranks; q++) {
-            slots[q] = q == rank ? null : new double[to - from];
+            slots[q] = q == rank ? null
+                    : ByteBuffer.allocateDirect(Double.BYTES * (scalars + to - from)).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
@@ -89,28 +90,19 @@ public final class SliceAllReduce implements AutoCloseable {
         }
         double[][] all = new double[ranks][];
         all[rank] = myScalars.clone();
-        int n = to - from;
         for (int k = 1; k < ranks; k++) {
             int q = (rank - k + ranks) % ranks;
-            int bytes = Double.BYTES * (scalars + n);
-            mesh.receive(q, incoming, bytes);
-            ByteBuffer in = ByteBuffer.wrap(incoming, 0, bytes).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer in = slots[q].clear();
+            mesh.receive(q, in);
+            in.flip();
             all[q] = new double[scalars];
             in.asDoubleBuffer().get(all[q]);
-            in.position(Double.BYTES * scalars);
-            in.asDoubleBuffer().get(slots[q]);
         }
         for (int q = 0; q < ranks; q++) { // rank by rank over the slice: entry i sees ((0 + g_0,i) + g_1,i) + …
-            double[] g = q == rank ? contribution : slots[q];
-            int off = q == rank ? 0 : -from;
-            if (q == 0) {
-                for (int i = from; i < to; i++) {
-                    summed[i] = 0.0 + g[i + off]; // 0 + g_0 as the in-memory sum starts: −0.0 becomes +0.0
-                }
+            if (q == rank) {
+                add(q == 0, contribution, summed);
             } else {
-                for (int i = from; i < to; i++) {
-                    summed[i] += g[i + off];
-                }
+                add(q == 0, slots[q].position(Double.BYTES * scalars).asDoubleBuffer(), summed);
             }
         }
         mesh.flush();
@@ -130,10 +122,85 @@ public final class SliceAllReduce implements AutoCloseable {
             int q = (rank - k + ranks) % ranks;
             int qf = Slices.from(size, q, ranks);
             int n = Slices.to(size, q, ranks) - qf;
-            mesh.receive(q, incoming, Double.BYTES * n);
-            ByteBuffer.wrap(incoming, 0, Double.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values, qf, n);
+            ByteBuffer in = incoming.clear().limit(Double.BYTES * n);
+            mesh.receive(q, in);
+            in.flip().asDoubleBuffer().get(values, qf, n);
         }
         mesh.flush();
+    }
+
+    /**
+     * {@link #reduceScatter(double[], double[], double[])} for float32 vectors: 4 bytes a value on the wire, summed in
+     * float in rank order, ((0f + g_0,i) + g_1,i) + …, as an in-memory float sum over the ranks would be. The scalars
+     * stay double.
+     */
+    public double[][] reduceScatter(float[] contribution, double[] myScalars, float[] summed) throws IOException {
+        check(contribution.length, myScalars.length);
+        for (int k = 1; k < ranks; k++) {
+            int q = (rank + k) % ranks;
+            ByteBuffer b = outgoing[q].clear();
+            for (double s : myScalars) {
+                b.putDouble(s);
+            }
+            int qf = Slices.from(size, q, ranks);
+            int qt = Slices.to(size, q, ranks);
+            b.asFloatBuffer().put(contribution, qf, qt - qf);
+            b.position(b.position() + Float.BYTES * (qt - qf)).flip();
+            send(q, b);
+        }
+        double[][] all = new double[ranks][];
+        all[rank] = myScalars.clone();
+        for (int k = 1; k < ranks; k++) {
+            int q = (rank - k + ranks) % ranks;
+            ByteBuffer in = slots[q].clear().limit(Double.BYTES * scalars + Float.BYTES * (to - from));
+            mesh.receive(q, in);
+            in.flip();
+            all[q] = new double[scalars];
+            in.asDoubleBuffer().get(all[q]);
+        }
+        for (int q = 0; q < ranks; q++) {
+            java.nio.FloatBuffer g = q == rank ? null : slots[q].position(Double.BYTES * scalars).asFloatBuffer();
+            for (int i = from; i < to; i++) {
+                float gi = g == null ? contribution[i] : g.get(i - from);
+                summed[i] = (q == 0 ? 0f : summed[i]) + gi;
+            }
+        }
+        mesh.flush();
+        return all;
+    }
+
+    /** {@link #allGather(double[])} for float32 vectors. */
+    public void allGather(float[] values) throws IOException {
+        check(values.length, scalars);
+        ByteBuffer b = gathered.clear();
+        b.asFloatBuffer().put(values, from, to - from);
+        b.limit(Float.BYTES * (to - from));
+        for (int k = 1; k < ranks; k++) {
+            send((rank + k) % ranks, b.duplicate());
+        }
+        for (int k = 1; k < ranks; k++) {
+            int q = (rank - k + ranks) % ranks;
+            int qf = Slices.from(size, q, ranks);
+            int n = Slices.to(size, q, ranks) - qf;
+            ByteBuffer in = incoming.clear().limit(Float.BYTES * n);
+            mesh.receive(q, in);
+            in.flip().asFloatBuffer().get(values, qf, n);
+        }
+        mesh.flush();
+    }
+
+    /** summed[from, to) (+)= g[from, to); the first term is added to 0, as the in-memory sum starts (−0.0 becomes +0.0). */
+    private void add(boolean first, double[] g, double[] summed) {
+        for (int i = from; i < to; i++) {
+            summed[i] = (first ? 0.0 : summed[i]) + g[i];
+        }
+    }
+
+    /** The same for a received slice, read in place (g's index 0 is entry from). */
+    private void add(boolean first, java.nio.DoubleBuffer g, double[] summed) {
+        for (int i = from; i < to; i++) {
+            summed[i] = (first ? 0.0 : summed[i]) + g.get(i - from);
+        }
     }
 
     private void send(int q, ByteBuffer b) {

@@ -119,6 +119,43 @@ class SliceAllReduceTest {
         }
     }
 
+    @Test
+    void float32VectorsSumInFloatInRankOrder() throws Exception {
+        int ranks = 4;
+        int size = 10_007;
+        List<PeerMesh> group = group(ranks, 0, 30_000);
+        float[][] g = new float[ranks][size];
+        for (int r = 0; r < ranks; r++) {
+            double[] d = contribution(50 + r, size);
+            for (int i = 0; i < size; i++) {
+                g[r][i] = (float) d[i];
+            }
+        }
+        float[] expected = new float[size];
+        for (int i = 0; i < size; i++) {
+            float s = 0f;
+            for (int r = 0; r < ranks; r++) {
+                s += g[r][i];
+            }
+            expected[i] = s;
+        }
+        List<Future<float[]>> results = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) {
+            int rank = r;
+            SliceAllReduce ar = new SliceAllReduce(group.get(r), size, 1);
+            results.add(pool.submit(() -> {
+                float[] summed = new float[size];
+                double[][] all = ar.reduceScatter(g[rank], new double[] {rank}, summed);
+                assertEquals(ranks - 1.0, all[ranks - 1][0]);
+                ar.allGather(summed);
+                return summed;
+            }));
+        }
+        for (Future<float[]> f : results) {
+            assertArrayEquals(expected, f.get(60, TimeUnit.SECONDS));
+        }
+    }
+
     static double[] concat(double[] a, double[][] scalars) {
         double[] out = java.util.Arrays.copyOf(a, a.length + scalars.length);
         for (int r = 0; r < scalars.length; r++) {
