@@ -18,6 +18,7 @@ import org.sparkvi.vae.BarrierEpochEngine;
 import org.sparkvi.vae.DivergenceException;
 import org.sparkvi.vae.EpochEngine;
 import org.sparkvi.vae.MnistData;
+import org.sparkvi.vae.SocketEpochEngine;
 import org.sparkvi.vae.TrainingState;
 import org.sparkvi.vae.VaeConfig;
 import org.sparkvi.vae.VaeEvaluation;
@@ -70,7 +71,8 @@ public final class VaeJob {
         String[] saved = {null}; // the last checkpoint this run wrote
         try (EpochEngine engine = engine(spark, r, train)) {
             LOG.info("engine: {}", r.partitions() == 0 ? "single process" : engine instanceof BarrierEpochEngine
-                    ? "barrier tasks exchanging gradients in memory" : "one Spark job per step");
+                    ? "barrier tasks exchanging gradients in memory" : engine instanceof SocketEpochEngine
+                    ? "barrier tasks exchanging gradients over sockets" : "one Spark job per step");
             state = VaeTrainer.train(c, train, test, testImages, engine, resume, listener(r.progressEvery()),
                     s -> saved[0] = s.save(r.checkpoints(), hadoop));
         } catch (DivergenceException e) {

@@ -63,9 +63,9 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
                         throw new IllegalArgumentException("partitions must be 0 or more, got " + v);
                     }
                 }));
-        engine = new Param<>(this, "engine", "auto, barrier or steps", ParamChecks.of((String v) -> {
-            if (!List.of("auto", "barrier", "steps").contains(v)) {
-                throw new IllegalArgumentException("engine must be auto, barrier or steps, got '" + v + "'");
+        engine = new Param<>(this, "engine", "auto, barrier, socket or steps", ParamChecks.of((String v) -> {
+            if (!List.of("auto", "barrier", "socket", "steps").contains(v)) {
+                throw new IllegalArgumentException("engine must be auto, barrier, socket or steps, got '" + v + "'");
             }
         }));
         outputs = new VaeOutputParams(this);
