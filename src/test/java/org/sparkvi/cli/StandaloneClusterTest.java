@@ -53,13 +53,15 @@ class StandaloneClusterTest {
             assertEquals(b.get("clusters"), a.get("clusters"));
             assertEquals(1707, a.get("n_used").asLong());
 
-            // one VAE epoch on part of the bundled sample, data-parallel over 2 partitions
+            // one VAE epoch on part of the bundled sample, data-parallel over 2 partitions: sockets here, memory locally
             String[] vae = {"vae", "--epochs", "1", "--hidden", "32", "--latent", "8", "--partitions", "2", "--iwae-images",
                 "10", "--iwae-k", "5", "--test-images", "100"};
             Path clusterVae = dir.resolve("cluster-vae");
             assertEquals(0, cluster.submit(dir.resolve("submit-vae.log"), concat(vae, "--data",
                     Path.of("data/mnist-sample").toAbsolutePath().toString(), "--output", clusterVae.toString())),
                     "see " + dir.resolve("submit-vae.log"));
+            assertTrue(Files.readString(dir.resolve("submit-vae.log")).contains("exchanging gradients over sockets"),
+                    "on a cluster --engine auto runs the socket engine: 2 tasks on 2 one-core executors");
             Path localVae = dir.resolve("local-vae");
             local(concat(vae, "--data", "data/mnist-sample", "--output", localVae.toString()));
             assertArrayEquals(VaeModel.load(localVae.toString(), new Configuration()).params(),
