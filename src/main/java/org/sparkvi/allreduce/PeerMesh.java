@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PeerMesh implements AutoCloseable {
     /** The setting that a timeout's message names (the engine reads the timeout from it). */
-    public static final String TIMEOUT_SETTING = "sparkvi.vae.exchangeTimeout";
+    public static final String TIMEOUT_SETTING = "spark.sparkvi.vae.exchangeTimeout";
     static final int BUFFER_BYTES = 4 << 20;
 
     private final Handshake self;
@@ -72,7 +72,7 @@ public final class PeerMesh implements AutoCloseable {
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot bind an all-reduce socket on " + address.getHostAddress() + " (port 0): " + e
-                    .getMessage() + "; set sparkvi.vae.bindAddress to this host's address on the cluster's network", e);
+                    .getMessage() + "; set spark.sparkvi.vae.bindAddress to this host's address on the cluster's network", e);
         }
         return new PeerMesh(self, server, timeoutMillis);
     }
@@ -122,9 +122,16 @@ public final class PeerMesh implements AutoCloseable {
                         + ") refused the connection of " + self);
             }
             link(q, ch, to.toString());
+        } catch (SocketTimeoutException e) {
+            ch.close();
+            throw timeout("connecting to rank " + q + " at " + to);
+        } catch (java.net.ConnectException | java.net.NoRouteToHostException e) {
+            ch.close();
+            throw new IOException(self + " cannot reach rank " + q + " at " + to + " (" + e.getMessage() + "): set "
+                    + "spark.sparkvi.vae.bindAddress to an address the executors can reach each other on", e);
         } catch (IOException e) {
             ch.close();
-            throw e instanceof SocketTimeoutException ? timeout("connecting to rank " + q + " at " + to) : e;
+            throw e;
         }
     }
 
@@ -240,7 +247,7 @@ public final class PeerMesh implements AutoCloseable {
     private IOException timeout(String what) {
         return new IOException(self + ": no progress " + what + " for " + timeoutMillis + " ms: the peer died, stalled or is "
                 + "unreachable (raise " + TIMEOUT_SETTING + " if steps are legitimately this slow, or set "
-                + "sparkvi.vae.bindAddress if the hosts have several network interfaces)");
+                + "spark.sparkvi.vae.bindAddress if the hosts have several network interfaces)");
     }
 
     private void await(Future<?> f, long deadline, String what) throws IOException {

@@ -38,12 +38,12 @@ import org.sparkvi.spark.SparkSessions;
  */
 public final class SocketEpochEngine implements EpochEngine {
     /** The address the tasks bind and advertise (default: the executor's host as Spark knows it). */
-    public static final String BIND_ADDRESS = "sparkvi.vae.bindAddress";
+    public static final String BIND_ADDRESS = "spark.sparkvi.vae.bindAddress";
     /** How long a task waits for a peer (rendezvous, a step's message) before failing: a Spark time string. */
     public static final String TIMEOUT = PeerMesh.TIMEOUT_SETTING;
     static final String DEFAULT_TIMEOUT = "120s";
     /** How long the engine waits for executors to register before refusing for want of task slots. */
-    public static final String SLOT_WAIT = "sparkvi.vae.slotWait";
+    public static final String SLOT_WAIT = "spark.sparkvi.vae.slotWait";
 
     private final SparkSession spark;
     private final JavaRDD<SparkGradientSource.Shard> shards;

@@ -29,7 +29,7 @@ class SocketEngineClusterTest {
     static StandaloneCluster cluster;
     /** One executor of 2 cores per worker, and the socket engine's settings. */
     static final List<String> CONF = List.of("spark.executor.cores=2", "spark.barrier.sync.timeout=120s",
-            "sparkvi.vae.exchangeTimeout=60s");
+            "spark.sparkvi.vae.exchangeTimeout=60s");
 
     @BeforeAll
     static void start() throws Exception {
