@@ -93,6 +93,9 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
             Arrays.sort(socket, (a, b) -> Double.compare(a[0], b[0]));
             double[] m = socket[repeats / 2];
             report(new Row("socket", 1, 2, m[0], m[1]), "Spark socket engine, 2 partitions", ceiling * Math.min(2, cores));
+            String socketLine = String.format(Locale.ROOT, "  (local: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
+                    + "(%.2f MB sent per rank) + the rest)", 100 / m[0] * 1e3, m[4], m[1], m[2] / 1e6);
+            System.out.println(socketLine);
         }
         for (int p : new int[] {1, 2}) {
             double perStep = Medians.of(run(c, train, test, p, spark, repeats));
@@ -132,8 +135,9 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
             String[] f = result.split(" ");
             report(new Row("socket", clusterExecutors, clusterExecutors, Double.parseDouble(f[1]), Double.parseDouble(f[2])),
                     "Spark socket engine, " + clusterExecutors + " executors", ceiling * clusterExecutors);
-            System.out.printf(Locale.ROOT, "  (cluster: %.2f MB sent per rank per step; rendezvous %.0f ms per epoch)%n",
-                    Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]));
+            System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
+                    + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch)%n", 100 / Double.parseDouble(f[1]) * 1e3,
+                    Double.parseDouble(f[5]), Double.parseDouble(f[2]), Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]));
         }
     }
 

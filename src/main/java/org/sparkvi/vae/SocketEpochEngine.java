@@ -50,8 +50,12 @@ public final class SocketEpochEngine implements EpochEngine {
     private final int partitions;
     private volatile EpochStats last;
 
-    /** What the last epoch's tasks measured: exchange time per step, bytes each rank sent per step, the rendezvous. */
-    public record EpochStats(int steps, double exchangeMsPerStep, double bytesPerRankPerStep, double rendezvousMs) {
+    /**
+     * What the last epoch's tasks measured: ms per step of exchange (the rank that waited least, so closest to the
+     * wire's cost) and of gradient arithmetic (the slowest rank), bytes each rank sent per step, the rendezvous.
+     */
+    public record EpochStats(int steps, double exchangeMsPerStep, double computeMsPerStep, double bytesPerRankPerStep,
+                             double rendezvousMs) {
     }
 
     public SocketEpochEngine(SparkSession spark, MnistData data, int partitions) {
@@ -128,7 +132,7 @@ public final class SocketEpochEngine implements EpochEngine {
 
     /** One task's share of the result: its slice of parameters and moments, and what it measured. */
     record SliceResult(int rank, int from, double[] params, double[] m, double[] v, double lossSum, long updates,
-                       double[] stepLosses, long exchangeNanos, long bytesSent, long rendezvousNanos)
+                       double[] stepLosses, long exchangeNanos, long computeNanos, long bytesSent, long rendezvousNanos)
             implements Serializable {
     }
 
@@ -188,14 +192,16 @@ public final class SocketEpochEngine implements EpochEngine {
     private void record(List<SliceResult> slices) {
         int steps = slices.get(0).stepLosses().length;
         double exchange = Double.MAX_VALUE;
+        double compute = 0;
         double bytes = 0;
         double rendezvous = 0;
         for (SliceResult r : slices) {
             exchange = Math.min(exchange, r.exchangeNanos() / 1e6 / Math.max(1, steps));
+            compute = Math.max(compute, r.computeNanos() / 1e6 / Math.max(1, steps));
             bytes = Math.max(bytes, (double) r.bytesSent() / Math.max(1, steps));
             rendezvous = Math.max(rendezvous, r.rendezvousNanos() / 1e6);
         }
-        last = new EpochStats(steps, exchange, bytes, rendezvous);
+        last = new EpochStats(steps, exchange, compute, bytes, rendezvous);
     }
 
     /** A task's epoch: rendezvous once, then every step its shard's gradient, its slice of the sum and of Adam. */
@@ -230,12 +236,15 @@ public final class SocketEpochEngine implements EpochEngine {
         double lossSum = 0;
         long updates = 0;
         long exchange = 0;
+        long compute = 0;
         int s = 0;
         for (int start = 0; start < n; start += c.batchSize(), s++) {
             int[] batch = Arrays.copyOfRange(st.order(), start, Math.min(n, start + c.batchSize()));
+            long c0 = System.nanoTime();
             Arrays.fill(g, 0);
             double own = SparkGradientSource.shardLossAndGradient(c, shard, params, st.epoch(), batch, g);
             long e0 = System.nanoTime();
+            compute += e0 - c0;
             double[][] losses = ar.reduceScatter(g, new double[] {own}, summed);
             exchange += System.nanoTime() - e0;
             double loss = 0; // every task sums the same losses in the same order, so all stop at the same step
@@ -259,7 +268,7 @@ public final class SocketEpochEngine implements EpochEngine {
         int to = ar.to();
         return new SliceResult(p, from, Arrays.copyOfRange(params, from, to), Arrays.copyOfRange(m, from, to),
                 Arrays.copyOfRange(v, from, to), lossSum, updates, Arrays.copyOf(stepLosses, s), exchange,
-                ar.bytesSent(), rendezvous);
+                compute, ar.bytesSent(), rendezvous);
     }
 
     /** The allGather's messages (partition order) as addresses; each must come from this stage attempt. */
