@@ -72,7 +72,64 @@ final class ExchangeTiming {
         }
     }
 
+    /**
+     * The floor under a 2-rank phase: one loopback TCP connection streaming {@code bytes} each way at once (4 threads:
+     * a writer and a reader per direction, no all-reduce, no conversion); median ms over {@code rounds}.
+     */
+    static double rawExchangeMs(int bytes, int rounds) throws Exception {
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (java.nio.channels.SocketChannel a = java.nio.channels.SocketChannel.open(server.getLocalAddress());
+                 java.nio.channels.SocketChannel b = server.accept()) {
+                for (java.nio.channels.SocketChannel ch : List.of(a, b)) {
+                    ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                    ch.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
+                    ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                java.nio.ByteBuffer[] bufs = new java.nio.ByteBuffer[4];
+                for (int i = 0; i < 4; i++) {
+                    bufs[i] = java.nio.ByteBuffer.allocateDirect(bytes);
+                }
+                try {
+                    double[] ms = new double[rounds];
+                    for (int r = 0; r < rounds + 3; r++) {
+                        long t0 = System.nanoTime();
+                        List<Future<?>> f = List.of(pool.submit(() -> pump(a, bufs[0], true)), pool.submit(() -> pump(b,
+                                bufs[1], false)), pool.submit(() -> pump(b, bufs[2], true)), pool.submit(() -> pump(a, bufs[3],
+                                false)));
+                        for (Future<?> x : f) {
+                            x.get(60, TimeUnit.SECONDS);
+                        }
+                        if (r >= 3) {
+                            ms[r - 3] = (System.nanoTime() - t0) / 1e6;
+                        }
+                    }
+                    return Medians.of(ms);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    private static Void pump(java.nio.channels.SocketChannel ch, java.nio.ByteBuffer buf, boolean write)
+            throws java.io.IOException {
+        buf.clear();
+        while (buf.hasRemaining()) {
+            if (write) {
+                ch.write(buf);
+            } else if (ch.read(buf) < 0) {
+                throw new java.io.EOFException();
+            }
+        }
+        return null;
+    }
+
+    /** {@code java -cp ... org.sparkvi.bench.ExchangeTiming}: the all-reduce of the VAE's 1.19M doubles, and the floor. */
     public static void main(String[] args) throws Exception {
+        System.out.printf(java.util.Locale.ROOT, "raw loopback TCP, 4.76 MB each way at once (one 2-rank phase): %.2f ms%n",
+                rawExchangeMs(8 * 1_190_000 / 2, 30));
         for (int p : new int[] {2, 4}) {
             Result r = measure(p, 1_190_000, 50);
             System.out.printf(java.util.Locale.ROOT, "%d ranks, %d doubles: %.2f ms/step, %.2f MB sent per rank per step%n",

@@ -153,6 +153,8 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                         r.msPerStep());
             }
         }
+        System.out.printf(Locale.ROOT, "floor: raw loopback TCP moving one 2-rank phase's %.2f MB each way at once: %.2f ms "
+                + "(a step has two phases)%n", 4.0 * size / 1e6, ExchangeTiming.rawExchangeMs(4 * size, 30));
         double[] sync = BarrierCallCost.measure(spark, 2, 5);
         System.out.printf(Locale.ROOT, "one BarrierTaskContext.allGather: %.0f ms, one barrier(): %.0f ms (2 tasks, median "
                 + "of 5)%n", sync[0], sync[1]);
