@@ -13,7 +13,7 @@ public final class TestSpark {
         if (spark == null) {
             spark = SparkSession.builder().master("local[4,3]").appName("sparkvi-tests")
                     .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1").config("spark.barrier.sync.timeout", "120s").config("spark.driver.bindAddress", "127.0.0.1")
                     .getOrCreate();
         }
         return spark;

@@ -14,6 +14,7 @@ import org.sparkvi.vae.BarrierEpochEngine;
 import org.sparkvi.vae.GradientSource;
 import org.sparkvi.vae.LocalGradientSource;
 import org.sparkvi.vae.MnistData;
+import org.sparkvi.vae.SocketEpochEngine;
 import org.sparkvi.vae.SparkGradientSource;
 import org.sparkvi.vae.TrainingState;
 import org.sparkvi.vae.VaeConfig;
@@ -22,8 +23,10 @@ import org.sparkvi.vae.VaeNetwork;
 import org.sparkvi.vae.VaeTrainer;
 
 /**
- * {@code jobs/bench vae [--images 10000] [--epochs 2] [--repeats 3]}: training images per second of the reference
- * VAE (batch 100), in this process and data-parallel on Spark with 1 and 2 partitions, and this machine's GEMM
+ * {@code jobs/bench vae [--images 10000] [--epochs 2] [--repeats 3] [--json FILE]}: training images per second of the
+ * reference VAE (batch 100), in this process and data-parallel on Spark with 1 and 2 partitions (the in-memory barrier
+ * engine, the socket engine over loopback, one job per step), the socket engine on a standalone cluster of 2
+ * one-core executors that it starts, the socket all-reduce alone against the bytes it moves, and this machine's GEMM
  * ceiling measured in the same run: the step's dgemm calls timed alone on its own shapes, so
  * ceiling = batch / (step GEMM FLOPs / measured GEMM rate). Beside PyTorch's 3,500 images/s on this machine
  * (../shared/anchors.md). The last epoch of each run is timed; medians of the repeats.
@@ -39,6 +42,17 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     int repeats = 3;
     @Option(names = "--master", description = "Spark master URL (default local[*])")
     String master;
+    @Option(names = "--cluster-executors", description = "executors (1 core each, one per worker) of the standalone "
+            + "cluster on 127.0.0.1 that the socket engine's row starts; 0: no cluster row")
+    int clusterExecutors = 2;
+    @Option(names = "--json", description = "also write the rows as a JSON list to this file")
+    Path json;
+
+    /** A row of the table: exchange_ms_per_step is NaN (null in JSON) where the engine has no separate exchange. */
+    record Row(String engine, int executors, int partitions, double imagesPerSecond, double exchangeMsPerStep) {
+    }
+
+    private final java.util.List<Row> rows = new java.util.ArrayList<>();
 
     static final double TORCH_IMAGES_PER_SECOND = 3500;
 
@@ -46,10 +60,8 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     public Integer call() throws Exception {
         Path dir = Files.exists(Path.of("data/mnist/train-images-idx3-ubyte")) ? Path.of("data/mnist")
                 : Path.of("data/mnist-sample");
-        MnistData all = MnistData.load(dir, "train");
-        int n = Math.min(images, all.count());
-        MnistData train = new MnistData(n, all.pixels(), Arrays.copyOf(all.images(), n * all.pixels()),
-                Arrays.copyOf(all.labels(), n));
+        MnistData train = firstImages(dir, images);
+        int n = train.count();
         MnistData test = MnistData.load(dir, "t10k");
         VaeConfig c = VaeConfig.defaults().withEpochs(epochs);
         SparkSession spark = SparkSessions.getOrCreate("sparkvi bench vae", master);
@@ -62,17 +74,37 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         System.out.printf(Locale.ROOT, "GEMM: %.3f GFLOP per step; dgemm on the step's shapes %.1f GFLOP/s (1 thread) -> "
                 + "ceiling %.0f images/s per core, %.0f on %d cores%n", flops / 1e9, rate / 1e9, ceiling,
                 ceiling * spark.sparkContext().defaultParallelism(), spark.sparkContext().defaultParallelism());
-        System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s%n", "training", "images/s", "vs PyTorch", "of ceiling");
-        report("single process (no Spark)", Medians.of(run(c, train, test, 0, spark, repeats)), ceiling);
+        System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s %12s%n", "training", "images/s", "vs PyTorch", "of ceiling",
+                "sync ms/step");
+        int cores = spark.sparkContext().defaultParallelism();
+        report(new Row("single-process", 1, 0, Medians.of(run(c, train, test, 0, spark, repeats)), Double.NaN),
+                "single process (no Spark)", ceiling);
         for (int p : new int[] {1, 2}) {
             if (BarrierEpochEngine.available(spark, p)) {
-                report("Spark barrier engine, " + p + " partition" + (p > 1 ? "s" : ""), Medians.of(runBarrier(c, train, test, p,
-                        spark, repeats)), ceiling * Math.min(p, spark.sparkContext().defaultParallelism()));
+                report(new Row("barrier", 1, p, Medians.of(runBarrier(c, train, test, p, spark, repeats)), Double.NaN),
+                        "Spark barrier engine, " + p + " partition" + (p > 1 ? "s" : ""), ceiling * Math.min(p, cores));
             }
         }
+        if (SocketEpochEngine.refusal(spark, 2, false) == null) {
+            double[][] socket = new double[repeats][];
+            for (int r = 0; r < repeats; r++) {
+                socket[r] = SocketEngineRun.run(spark, c, train, test, 2);
+            }
+            Arrays.sort(socket, (a, b) -> Double.compare(a[0], b[0]));
+            double[] m = socket[repeats / 2];
+            report(new Row("socket", 1, 2, m[0], m[1]), "Spark socket engine, 2 partitions", ceiling * Math.min(2, cores));
+            String socketLine = String.format(Locale.ROOT, "  (local: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
+                    + "(%.2f MB sent per rank) + the rest)", 100 / m[0] * 1e3, m[4], m[1], m[2] / 1e6);
+            System.out.println(socketLine);
+        }
         for (int p : new int[] {1, 2}) {
-            report("Spark job per step, " + p + " partition" + (p > 1 ? "s" : ""), Medians.of(run(c, train, test, p, spark, repeats)),
-                    ceiling * Math.min(p, spark.sparkContext().defaultParallelism()));
+            double perStep = Medians.of(run(c, train, test, p, spark, repeats));
+            SparkGradientSource.StepTiming t = LAST_TIMING[p];
+            report(new Row("steps", 1, p, perStep, 1e3 * (t.total - t.compute) / t.steps),
+                    "Spark job per step, " + p + " partition" + (p > 1 ? "s" : ""), ceiling * Math.min(p, cores));
+        }
+        if (clusterExecutors > 0) {
+            clusterRow(dir, n, c, ceiling);
         }
         System.out.printf(Locale.ROOT, "%nper step, one Spark job per step (mean ms over the last run's steps)%n%-14s %9s %9s %10s %15s %7s%n",
                 "partitions", "total", "compute", "broadcast", "sched+transfer", "merge");
@@ -82,14 +114,84 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                     1e3 * t.compute / t.steps, 1e3 * t.broadcast / t.steps, 1e3 * t.synchronisation() / t.steps,
                     1e3 * t.merge / t.steps);
         }
+        exchangeTable(spark, c);
+        if (json != null) {
+            writeJson();
+        }
         return 0;
+    }
+
+    /** The socket engine on a standalone cluster started here: one worker per executor, 1 core each, stopped by id. */
+    void clusterRow(Path dir, int n, VaeConfig c, double ceiling) throws Exception {
+        Path tmp = Files.createTempDirectory("sparkvi-bench-cluster");
+        try (LoopbackCluster cluster = new LoopbackCluster(tmp, clusterExecutors, 1, "1536m")) {
+            Path log = tmp.resolve("driver.log");
+            int code = cluster.submit(log, java.util.List.of("spark.executor.cores=1", "spark.executor.memory=1g",
+                    "spark.barrier.sync.timeout=300s"), SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(),
+                    String.valueOf(n), String.valueOf(c.epochs()), String.valueOf(repeats), String.valueOf(clusterExecutors));
+            String result = Files.readAllLines(log).stream().filter(l -> l.startsWith(SocketEngineRun.PREFIX)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the cluster driver exited with " + code
+                            + " and no result; see " + log));
+            String[] f = result.split(" ");
+            report(new Row("socket", clusterExecutors, clusterExecutors, Double.parseDouble(f[1]), Double.parseDouble(f[2])),
+                    "Spark socket engine, " + clusterExecutors + " executors", ceiling * clusterExecutors);
+            System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
+                    + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch)%n", 100 / Double.parseDouble(f[1]) * 1e3,
+                    Double.parseDouble(f[5]), Double.parseDouble(f[2]), Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]));
+        }
+    }
+
+    /** The socket all-reduce alone over loopback (ranks as threads), and what a barrier-stage sync costs. */
+    static void exchangeTable(SparkSession spark, VaeConfig c) throws Exception {
+        int size = new org.sparkvi.vae.VaeLayout(c).size();
+        System.out.printf(Locale.ROOT, "%nsocket all-reduce alone over loopback (threads of this JVM; median of 30 steps)%n"
+                + "%-8s %12s %22s %12s%n", "ranks", "doubles", "MB sent per rank/step", "ms/step");
+        for (int p : new int[] {2, 4}) {
+            for (int values : new int[] {size / 4, size}) {
+                ExchangeTiming.Result r = ExchangeTiming.measure(p, values, 30);
+                System.out.printf(Locale.ROOT, "%-8d %12d %22.2f %12.2f%n", p, values, r.bytesPerRankPerStep() / 1e6,
+                        r.msPerStep());
+            }
+        }
+        System.out.printf(Locale.ROOT, "floor: raw loopback TCP moving one 2-rank phase's %.2f MB each way at once: %.2f ms "
+                + "(a step has two phases)%n", 4.0 * size / 1e6, ExchangeTiming.rawExchangeMs(4 * size, 30));
+        double[] sync = BarrierCallCost.measure(spark, 2, 5);
+        System.out.printf(Locale.ROOT, "one BarrierTaskContext.allGather: %.0f ms, one barrier(): %.0f ms (2 tasks, median "
+                + "of 5)%n", sync[0], sync[1]);
+    }
+
+    private void writeJson() throws java.io.IOException {
+        var list = org.sparkvi.io.Json.MAPPER.createArrayNode();
+        for (Row r : rows) {
+            var o = list.addObject();
+            o.put("engine", r.engine());
+            o.put("executors", r.executors());
+            o.put("partitions", r.partitions());
+            o.put("images_per_second", Math.round(r.imagesPerSecond() * 10) / 10.0);
+            if (Double.isNaN(r.exchangeMsPerStep())) {
+                o.putNull("exchange_ms_per_step");
+            } else {
+                o.put("exchange_ms_per_step", Math.round(r.exchangeMsPerStep() * 1000) / 1000.0);
+            }
+        }
+        Files.writeString(json, org.sparkvi.io.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(list));
+    }
+
+    /** The first {@code images} training images of dir. */
+    static MnistData firstImages(Path dir, int images) {
+        MnistData all = MnistData.load(dir, "train");
+        int n = Math.min(images, all.count());
+        return new MnistData(n, all.pixels(), Arrays.copyOf(all.images(), n * all.pixels()), Arrays.copyOf(all.labels(), n));
     }
 
     private static final SparkGradientSource.StepTiming[] LAST_TIMING = new SparkGradientSource.StepTiming[3];
 
-    static void report(String what, double rate, double ceiling) {
-        System.out.printf(Locale.ROOT, "%-34s %12.0f %13.2fx %13.0f%%%n", what, rate, rate / TORCH_IMAGES_PER_SECOND,
-                100 * rate / ceiling);
+    void report(Row row, String what, double ceiling) {
+        rows.add(row);
+        double rate = row.imagesPerSecond();
+        System.out.printf(Locale.ROOT, "%-34s %12.0f %13.2fx %13.0f%% %12s%n", what, rate, rate / TORCH_IMAGES_PER_SECOND,
+                100 * rate / ceiling, Double.isNaN(row.exchangeMsPerStep()) ? "" : String.format(Locale.ROOT, "%.1f",
+                        row.exchangeMsPerStep()));
     }
 
     static double[] run(VaeConfig c, MnistData train, MnistData test, int partitions, SparkSession spark, int repeats) {

@@ -38,8 +38,10 @@ public final class VaeCommand implements Callable<Integer> {
     long seed = 0;
     @Option(names = "--partitions", description = "data-parallel width (0 = Spark's default parallelism)")
     int partitions = 0;
-    @Option(names = "--engine", description = "auto (barrier where it can run, else steps), barrier (one Spark stage per "
-            + "epoch, gradients exchanged in memory: local mode, a core per partition) or steps (one Spark job per step)")
+    @Option(names = "--engine", description = "auto (barrier in local mode, socket on a cluster, where the task slots fit; "
+            + "else steps), barrier (one Spark stage per epoch, gradients exchanged in memory: local mode, a core per "
+            + "partition), socket (one Spark stage per epoch, gradients exchanged over the tasks' sockets: any cluster, "
+            + "a task slot per partition) or steps (one Spark job per step)")
     String engine = "auto";
     @Option(names = "--single-process", description = "train in this process, without Spark (the reference data-parallel training must equal)")
     boolean singleProcess;

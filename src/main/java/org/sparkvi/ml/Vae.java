@@ -67,9 +67,9 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
                         throw new IllegalArgumentException("partitions must be 0 or more, got " + v);
                     }
                 }));
-        engine = new Param<>(this, "engine", "auto, barrier or steps", ParamChecks.of((String v) -> {
-            if (!List.of("auto", "barrier", "steps").contains(v)) {
-                throw new IllegalArgumentException("engine must be auto, barrier or steps, got '" + v + "'");
+        engine = new Param<>(this, "engine", "auto, barrier, socket or steps", ParamChecks.of((String v) -> {
+            if (!List.of("auto", "barrier", "socket", "steps").contains(v)) {
+                throw new IllegalArgumentException("engine must be auto, barrier, socket or steps, got '" + v + "'");
             }
         }));
         binarize = new Param<>(this, "binarize", "round (a pixel >= 128 is 1, fixed) or dynamic (Bernoulli(p) anew each epoch)",

@@ -25,6 +25,8 @@ public final class SparkSessions {
         conf.setIfMissing("spark.driver.host", "127.0.0.1");
         conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         conf.setIfMissing("spark.kryo.registrator", RecordKryoRegistrator.class.getName());
+        // a barrier task waits this long at most for the others at the rendezvous (Spark's default is 365 days)
+        conf.setIfMissing("spark.barrier.sync.timeout", "300s");
         return SparkSession.builder().config(conf).getOrCreate();
     }
 

@@ -79,15 +79,19 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Runs spark-submit's SparkSubmit in a JVM of its own (client mode) and returns its exit code; output to log. */
     int submit(Path log, String... appArgs) throws Exception {
-        Process p = submitAsync(log, appArgs);
+        return await(launch(log, List.of(), appArgs), log);
+    }
+
+    /** Waits up to 300 s for a submitted driver; its exit code. */
+    static int await(Process p, Path log) throws Exception {
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             throw new IllegalStateException("spark-submit did not finish in 300 s; see " + log);
         }
         return p.exitValue();
     }
 
-    /** Starts what {@link #submit} runs, without waiting for it. */
-    Process submitAsync(Path log, String... appArgs) throws IOException {
+    /** Starts SparkSubmit (client mode) with extra {@code --conf key=value} settings, without waiting. */
+    Process launch(Path log, List<String> confs, String... appArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
         cmd.addAll(flags);
         cmd.addAll(List.of("-Xmx1g", "-Djava.awt.headless=true", "-cp", home.resolve("jars") + "/*:" + appJar,
@@ -95,7 +99,11 @@ final class StandaloneCluster implements AutoCloseable {
                 "--class", "org.sparkvi.cli.Main", "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.executor.memory=1g",
                 "--conf", "spark.executor.cores=1", "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.broadcast.compress=false", appJar.toString()));
+                "--conf", "spark.broadcast.compress=false"));
+        for (String c : confs) { // later settings override the defaults above
+            cmd.addAll(List.of("--conf", c));
+        }
+        cmd.add(appJar.toString());
         cmd.addAll(List.of(appArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         environment(pb.environment());
@@ -104,7 +112,7 @@ final class StandaloneCluster implements AutoCloseable {
         return p;
     }
 
-    /** The executor JVMs the workers have launched and that are alive now. */
+    /** The executor JVMs the workers have started (children of the worker processes), live ones only. */
     List<ProcessHandle> executors() {
         return processes.stream().flatMap(Process::descendants).filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();

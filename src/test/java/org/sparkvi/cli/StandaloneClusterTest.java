@@ -62,7 +62,7 @@ class StandaloneClusterTest {
                 "--input", big.toString()};
             Path killedCavi = dir.resolve("killed-cavi");
             Path killLog = dir.resolve("submit-killed-cavi.log");
-            Process run = cluster.submitAsync(killLog, concat(fit, "--output", killedCavi.toString()));
+            Process run = cluster.launch(killLog, List.of(), concat(fit, "--output", killedCavi.toString()));
             long deadline = System.nanoTime() + 240_000_000_000L;
             while (!Files.readString(killLog).contains("iteration 10:")) {
                 assertTrue(run.isAlive() && System.nanoTime() < deadline, "no iteration 10 in " + killLog);
@@ -85,13 +85,15 @@ class StandaloneClusterTest {
             assertEquals(k0.get("clusters"), k1.get("clusters"), "clusters after an executor loss");
             assertEquals(200_000, k1.get("n_used").asLong());
 
-            // one VAE epoch on part of the bundled sample, data-parallel over 2 partitions
+            // one VAE epoch on part of the bundled sample, data-parallel over 2 partitions: sockets here, memory locally
             String[] vae = {"vae", "--epochs", "1", "--hidden", "32", "--latent", "8", "--partitions", "2", "--iwae-images",
                 "10", "--iwae-k", "5", "--test-images", "100"};
             Path clusterVae = dir.resolve("cluster-vae");
             assertEquals(0, cluster.submit(dir.resolve("submit-vae.log"), concat(vae, "--data",
                     Path.of("data/mnist-sample").toAbsolutePath().toString(), "--output", clusterVae.toString())),
                     "see " + dir.resolve("submit-vae.log"));
+            assertTrue(Files.readString(dir.resolve("submit-vae.log")).contains("exchanging gradients over sockets"),
+                    "on a cluster --engine auto runs the socket engine: 2 tasks on 2 one-core executors");
             Path localVae = dir.resolve("local-vae");
             local(concat(vae, "--data", "data/mnist-sample", "--output", localVae.toString()));
             assertArrayEquals(VaeModel.load(localVae.toString(), new Configuration()).params(),

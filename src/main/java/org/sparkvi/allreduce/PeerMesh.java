@@ -1,0 +1,305 @@
+package org.sparkvi.allreduce;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A TCP connection between every pair of P ranks, over {@code java.nio} socket channels. Each rank binds a server
+ * socket on an ephemeral port ({@link #bind}), the ranks share their addresses by some rendezvous (a Spark barrier
+ * stage's allGather), and {@link #connect} links them: rank r dials every higher rank and accepts every lower one,
+ * each connection opened by a {@link Handshake} that the acceptor checks (a stale attempt's connection is refused and
+ * closed; the acceptor keeps waiting for the right one).
+ *
+ * <p>Sends go out on a thread of their own, in call order: two ranks writing large messages to each other from the
+ * threads that also read would deadlock once the kernel's buffers fill. Reads block on the caller's thread for at most
+ * the timeout, so a peer that died or stalled becomes an {@link IOException} naming the peer and the setting, not a
+ * hang (the handshake's reads use the socket's own timeout, the steps' a watchdog). TCP_NODELAY is on (a step's last segment must not wait for an acknowledgement) and the socket buffers are
+ * large (a step moves megabytes).
+ */
+public final class PeerMesh implements AutoCloseable {
+    /** The setting that a timeout's message names (the engine reads the timeout from it). */
+    public static final String TIMEOUT_SETTING = "spark.sparkvi.vae.exchangeTimeout";
+    static final int BUFFER_BYTES = 4 << 20;
+
+    private final Handshake self;
+    private final ServerSocketChannel server;
+    private final int timeoutMillis;
+    private final SocketChannel[] channels;
+    private final String[] names;
+    private final ExecutorService sender;
+    private final List<Future<?>> pending = new ArrayList<>();
+    private volatile boolean closed;
+    private volatile boolean timedOut;
+    private volatile long receivingSince; // System.nanoTime() when the current receive began, 0 when none runs
+
+    private PeerMesh(Handshake self, ServerSocketChannel server, int timeoutMillis) {
+        this.self = self;
+        this.server = server;
+        this.timeoutMillis = timeoutMillis;
+        this.channels = new SocketChannel[self.ranks()];
+        this.names = new String[self.ranks()];
+        this.sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "all-reduce sender, " + self);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Binds a server socket on {@code address}, port 0 (the kernel picks a free one). */
+    public static PeerMesh bind(InetAddress address, Handshake self, int timeoutMillis) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_RCVBUF, BUFFER_BYTES); // before bind: inherited, window scaling
+            server.bind(new InetSocketAddress(address, 0), Math.max(50, 2 * self.ranks()));
+            server.socket().setSoTimeout(timeoutMillis);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot bind an all-reduce socket on " + address.getHostAddress() + " (port 0): " + e
+                    .getMessage() + "; set spark.sparkvi.vae.bindAddress to this host's address on the cluster's network", e);
+        }
+        return new PeerMesh(self, server, timeoutMillis);
+    }
+
+    /** host:port that the other ranks dial. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.socket().getLocalSocketAddress();
+    }
+
+    public Handshake self() {
+        return self;
+    }
+
+    /** Links this rank to every other: {@code addresses} indexed by rank (this rank's own entry is ignored). */
+    public void connect(List<InetSocketAddress> addresses) throws IOException {
+        if (addresses.size() != self.ranks()) {
+            throw new IllegalArgumentException(addresses.size() + " addresses for " + self.ranks() + " ranks");
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        // accept the lower ranks on the sender thread (idle until the first step) while dialling the higher ones here
+        Future<?> accepting = sender.submit(() -> {
+            acceptLowerRanks(deadline);
+            return null;
+        });
+        for (int q = self.rank() + 1; q < self.ranks(); q++) {
+            dial(q, addresses.get(q), deadline);
+        }
+        await(accepting, deadline, "accepting the connections of ranks 0.." + (self.rank() - 1));
+        Thread watchdog = new Thread(this::watch, "all-reduce watchdog, " + self);
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private void dial(int q, InetSocketAddress to, long deadline) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            configure(ch);
+            ch.socket().connect(to, remainingMillis(deadline));
+            writeFully(ch, self.encode());
+            DataInputStream in = new DataInputStream(ch.socket().getInputStream());
+            ch.socket().setSoTimeout(remainingMillis(deadline));
+            int status = in.readInt();
+            int theirStage = in.readInt();
+            int theirAttempt = in.readInt();
+            if (status != Handshake.ACCEPTED) {
+                throw new IOException("rank " + q + " at " + to + " (stage " + theirStage + " attempt " + theirAttempt
+                        + ") refused the connection of " + self);
+            }
+            link(q, ch, to.toString());
+        } catch (SocketTimeoutException e) {
+            ch.close();
+            throw timeout("connecting to rank " + q + " at " + to);
+        } catch (java.net.ConnectException | java.net.NoRouteToHostException e) {
+            ch.close();
+            throw new IOException(self + " cannot reach rank " + q + " at " + to + " (" + e.getMessage() + "): set "
+                    + "spark.sparkvi.vae.bindAddress to an address the executors can reach each other on", e);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void acceptLowerRanks(long deadline) throws IOException {
+        int missing = self.rank();
+        while (missing > 0) {
+            Socket s;
+            try {
+                server.socket().setSoTimeout(remainingMillis(deadline));
+                s = server.socket().accept();
+            } catch (SocketTimeoutException e) {
+                throw timeout("waiting for " + missing + " lower rank(s) to connect");
+            }
+            SocketChannel ch = s.getChannel();
+            try {
+                configure(ch);
+                s.setSoTimeout(remainingMillis(deadline));
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                Handshake peer = Handshake.read(in);
+                String why = self.refusal(peer);
+                if (why == null && (peer.rank() > self.rank() || channels[peer.rank()] != null)) {
+                    why = "rank " + peer.rank() + " is not a lower rank still missing";
+                }
+                writeFully(ch, reply(why == null ? Handshake.ACCEPTED : Handshake.REFUSED));
+                if (why != null) {
+                    ch.close(); // a stale attempt's (or a stranger's) connection: refused, keep waiting for ours
+                    continue;
+                }
+                link(peer.rank(), ch, String.valueOf(s.getRemoteSocketAddress()));
+                missing--;
+            } catch (IOException e) { // a connection that broke or spoke garbage during its handshake: not ours
+                ch.close();
+            }
+        }
+    }
+
+    private ByteBuffer reply(int status) {
+        ByteBuffer b = ByteBuffer.allocate(3 * Integer.BYTES);
+        b.putInt(status).putInt(self.stageId()).putInt(self.attempt()).flip();
+        return b;
+    }
+
+    private static void configure(SocketChannel ch) throws IOException {
+        ch.configureBlocking(true);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.setOption(StandardSocketOptions.SO_SNDBUF, BUFFER_BYTES);
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, BUFFER_BYTES);
+    }
+
+    private void link(int q, SocketChannel ch, String name) throws IOException {
+        channels[q] = ch;
+        names[q] = "rank " + q + " (" + name + ")";
+    }
+
+    /** Queues {@code data} (position to limit) for rank q on the sender thread; {@link #flush} waits for it. */
+    public void send(int q, ByteBuffer data) {
+        SocketChannel ch = channels[q];
+        pending.add(sender.submit(() -> {
+            writeFully(ch, data);
+            return null;
+        }));
+    }
+
+    /** Waits until every queued send is in the kernel's hands; a failed send rethrown, a stuck one a timeout. */
+    public void flush() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            for (Future<?> f : pending) {
+                await(f, deadline, "sending to a peer");
+            }
+        } finally {
+            pending.clear();
+        }
+    }
+
+    /**
+     * Fills {@code into} (position to limit) from rank q. A blocking channel read has no timeout of its own: the
+     * watchdog closes the mesh when a receive has waited longer than the timeout, which ends the read.
+     */
+    public void receive(int q, ByteBuffer into) throws IOException {
+        receivingSince = System.nanoTime();
+        try {
+            while (into.hasRemaining()) {
+                if (channels[q].read(into) < 0) {
+                    throw new EOFException(names[q] + " closed its connection to " + self + " mid-message: that task "
+                            + "failed or was killed");
+                }
+            }
+        } catch (IOException e) {
+            throw timedOut ? timeout("receiving from " + names[q]) : e;
+        } finally {
+            receivingSince = 0;
+        }
+    }
+
+    /** Closes the mesh once a receive has waited longer than the timeout (checked 4 times per timeout, at least 1/s). */
+    private void watch() {
+        long period = Math.max(1, Math.min(1000, timeoutMillis / 4));
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long since = receivingSince;
+            if (since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+                timedOut = true;
+                close();
+            }
+        }
+    }
+
+    private IOException timeout(String what) {
+        return new IOException(self + ": no progress " + what + " for " + timeoutMillis + " ms: the peer died, stalled or is "
+                + "unreachable (raise " + TIMEOUT_SETTING + " if steps are legitimately this slow, or set "
+                + "spark.sparkvi.vae.bindAddress if the hosts have several network interfaces)");
+    }
+
+    private void await(Future<?> f, long deadline, String what) throws IOException {
+        try {
+            f.get(Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw timeout(what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(self + ": interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof IOException io ? io : new IOException(self + ": " + what + " failed: " + c, c);
+        }
+    }
+
+    private int remainingMillis(long deadline) throws SocketTimeoutException {
+        long ms = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (ms <= 0) {
+            throw new SocketTimeoutException("deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, ms);
+    }
+
+    private static void writeFully(SocketChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes every connection and the server socket, and stops the sender thread (a blocked send fails). */
+    @Override
+    public void close() {
+        closed = true;
+        sender.shutdownNow();
+        for (SocketChannel ch : channels) {
+            closeQuietly(ch);
+        }
+        closeQuietly(server);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing: nothing left to do with an error
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.sparkvi.allreduce;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The socket all-reduce over loopback, ranks as threads of this JVM: exact against the rank-ordered sum, a stale
+ * attempt's connection refused, and a dead or stalled peer turned into an error within the timeout.
+ */
+class SliceAllReduceTest {
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    final ExecutorService pool = Executors.newCachedThreadPool();
+    final List<PeerMesh> meshes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        meshes.forEach(PeerMesh::close);
+        pool.shutdownNow();
+    }
+
+    /** P meshes of one stage attempt, bound on loopback and linked (connect runs on P threads at once). */
+    List<PeerMesh> group(int ranks, int attempt, int timeoutMillis) throws Exception {
+        List<PeerMesh> group = new ArrayList<>();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) {
+            PeerMesh m = PeerMesh.bind(LOOPBACK, new Handshake(7, attempt, r, ranks), timeoutMillis);
+            meshes.add(m);
+            group.add(m);
+            addresses.add(m.address());
+        }
+        List<Future<?>> linking = new ArrayList<>();
+        for (PeerMesh m : group) {
+            linking.add(pool.submit(() -> {
+                m.connect(addresses);
+                return null;
+            }));
+        }
+        for (Future<?> f : linking) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        return group;
+    }
+
+    /** Values of very different magnitudes and signs (and a −0.0), so that the order of a sum changes its last bits. */
+    static double[] contribution(long seed, int size) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] g = new double[size];
+        for (int i = 0; i < size; i++) {
+            g[i] = (rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-8, 9));
+        }
+        g[size / 2] = -0.0;
+        return g;
+    }
+
+    @Test
+    void fourRanksOverLoopbackEqualTheRankOrderedSumBitForBit() throws Exception {
+        int ranks = 4;
+        int size = 100_003; // slices of 25,000 and 25,001
+        List<PeerMesh> group = group(ranks, 0, 30_000);
+        for (int step = 0; step < 3; step++) { // several steps: the buffers are reused
+            double[][] g = new double[ranks][];
+            for (int r = 0; r < ranks; r++) {
+                g[r] = contribution(1000L * step + r, size);
+            }
+            double[] expected = new double[size];
+            double[] reversed = new double[size];
+            for (int i = 0; i < size; i++) {
+                double s = 0;
+                for (int r = 0; r < ranks; r++) {
+                    s += g[r][i];
+                }
+                expected[i] = s;
+                double t = 0;
+                for (int r = ranks - 1; r >= 0; r--) {
+                    t += g[r][i];
+                }
+                reversed[i] = t;
+            }
+            assertFalse(java.util.Arrays.equals(expected, reversed), "the data make the order of the sum visible");
+            List<Future<double[]>> results = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                int rank = r;
+                SliceAllReduce ar = new SliceAllReduce(group.get(r), size, 1);
+                results.add(pool.submit(() -> {
+                    double[] summed = new double[size];
+                    double[][] all = ar.reduceScatter(g[rank], new double[] {rank * 1.5}, summed);
+                    for (int i = 0; i < size; i++) {
+                        if (i < ar.from() || i >= ar.to()) {
+                            assertEquals(0.0, summed[i], "only the owned slice is written");
+                        }
+                    }
+                    ar.allGather(summed);
+                    return concat(summed, all);
+                }));
+            }
+            for (Future<double[]> f : results) {
+                double[] out = f.get(60, TimeUnit.SECONDS);
+                assertArrayEquals(expected, java.util.Arrays.copyOf(out, size), "step " + step);
+                assertArrayEquals(new double[] {0, 1.5, 3, 4.5}, java.util.Arrays.copyOfRange(out, size, size + ranks),
+                        "every rank's scalars, in rank order");
+            }
+        }
+    }
+
+    @Test
+    void float32VectorsSumInFloatInRankOrder() throws Exception {
+        int ranks = 4;
+        int size = 10_007;
+        List<PeerMesh> group = group(ranks, 0, 30_000);
+        float[][] g = new float[ranks][size];
+        for (int r = 0; r < ranks; r++) {
+            double[] d = contribution(50 + r, size);
+            for (int i = 0; i < size; i++) {
+                g[r][i] = (float) d[i];
+            }
+        }
+        float[] expected = new float[size];
+        for (int i = 0; i < size; i++) {
+            float s = 0f;
+            for (int r = 0; r < ranks; r++) {
+                s += g[r][i];
+            }
+            expected[i] = s;
+        }
+        List<Future<float[]>> results = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) {
+            int rank = r;
+            SliceAllReduce ar = new SliceAllReduce(group.get(r), size, 1);
+            results.add(pool.submit(() -> {
+                float[] summed = new float[size];
+                double[][] all = ar.reduceScatter(g[rank], new double[] {rank}, summed);
+                assertEquals(ranks - 1.0, all[ranks - 1][0]);
+                ar.allGather(summed);
+                return summed;
+            }));
+        }
+        for (Future<float[]> f : results) {
+            assertArrayEquals(expected, f.get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    static double[] concat(double[] a, double[][] scalars) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + scalars.length);
+        for (int r = 0; r < scalars.length; r++) {
+            out[a.length + r] = scalars[r][0];
+        }
+        return out;
+    }
+
+    @Test
+    void aStaleAttemptsConnectionIsRefusedAndTheCurrentAttemptStillLinks() throws Exception {
+        PeerMesh rank0 = PeerMesh.bind(LOOPBACK, new Handshake(7, 1, 0, 2), 20_000);
+        PeerMesh rank1 = PeerMesh.bind(LOOPBACK, new Handshake(7, 1, 1, 2), 20_000);
+        PeerMesh stale = PeerMesh.bind(LOOPBACK, new Handshake(7, 0, 0, 2), 20_000);
+        meshes.addAll(List.of(rank0, rank1, stale));
+        List<InetSocketAddress> addresses = List.of(rank0.address(), rank1.address());
+        Future<?> accepting = pool.submit(() -> {
+            rank1.connect(addresses);
+            return null;
+        });
+        IOException refused = assertThrows(IOException.class, () -> stale.connect(List.of(stale.address(), rank1.address())));
+        assertTrue(refused.getMessage().contains("refused the connection of stage 7 attempt 0 rank 0 of 2"),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("(stage 7 attempt 1)"), refused.getMessage());
+        rank0.connect(addresses);
+        accepting.get(20, TimeUnit.SECONDS);
+        double[] a = {1, 2, 3};
+        double[] b = {10, 20, 30};
+        SliceAllReduce x = new SliceAllReduce(rank0, 3, 0);
+        SliceAllReduce y = new SliceAllReduce(rank1, 3, 0);
+        Future<?> other = pool.submit(() -> {
+            double[] s = new double[3];
+            y.reduceScatter(b, new double[0], s);
+            y.allGather(s);
+            return s;
+        });
+        double[] s = new double[3];
+        x.reduceScatter(a, new double[0], s);
+        x.allGather(s);
+        assertArrayEquals(new double[] {11, 22, 33}, s);
+        assertArrayEquals(new double[] {11, 22, 33}, (double[]) other.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aPeerThatStallsMidStepFailsTheOthersWithinTheTimeout() throws Exception {
+        List<PeerMesh> group = group(3, 0, 1_000);
+        List<Future<?>> live = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int r = 0; r < 2; r++) { // rank 2 stays connected but never sends: a hung peer
+            SliceAllReduce ar = new SliceAllReduce(group.get(r), 300_000, 1);
+            double[] g = contribution(r, 300_000);
+            live.add(pool.submit(() -> {
+                ar.reduceScatter(g, new double[] {0}, new double[300_000]);
+                return null;
+            }));
+        }
+        for (Future<?> f : live) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause().getMessage().contains("no progress") && e.getCause().getMessage().contains(
+                    PeerMesh.TIMEOUT_SETTING), e.getCause().getMessage());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(seconds < 10, "failed after " + seconds + " s with a 1 s timeout");
+    }
+
+    @Test
+    void aPeerThatDiesMidStepFailsTheOthersAtOnce() throws Exception {
+        List<PeerMesh> group = group(3, 0, 60_000);
+        List<Future<?>> live = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int r = 0; r < 2; r++) {
+            SliceAllReduce ar = new SliceAllReduce(group.get(r), 300_000, 1);
+            double[] g = contribution(r, 300_000);
+            live.add(pool.submit(() -> {
+                ar.reduceScatter(g, new double[] {0}, new double[300_000]);
+                return null;
+            }));
+        }
+        Thread.sleep(200);
+        group.get(2).close(); // the process of rank 2 is gone: the kernel closes its sockets
+        for (Future<?> f : live) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(seconds < 10, "failed after " + seconds + " s, long before the 60 s timeout");
+    }
+}

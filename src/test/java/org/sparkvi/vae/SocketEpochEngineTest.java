@@ -1,0 +1,146 @@
+package org.sparkvi.vae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkvi.FailedTaskCounter;
+import org.sparkvi.TestSpark;
+import org.sparkvi.UserInputException;
+import org.sparkvi.spark.FaultInjection;
+
+/**
+ * The socket barrier engine in local mode (its tasks are threads of this JVM, but talk only over loopback sockets):
+ * bit-identical to the in-memory barrier engine with the same partitions, relaunched from the epoch's start after a
+ * failure, interchangeable with it through checkpoints, and refusing settings it cannot run under.
+ */
+class SocketEpochEngineTest {
+    static final VaeConfig CONFIG = VaeTrainingTest.CONFIG;
+    static MnistData train;
+    static MnistData test;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void data() {
+        MnistData all = MnistData.load(Path.of("data/mnist-sample"), "train");
+        train = new MnistData(400, all.pixels(), Arrays.copyOf(all.images(), 400 * all.pixels()), Arrays.copyOf(all.labels(), 400));
+        test = MnistData.load(Path.of("data/mnist-sample"), "t10k");
+    }
+
+    static TrainingState barrier(VaeConfig c, int partitions, TrainingState resume) {
+        try (BarrierEpochEngine engine = new BarrierEpochEngine(TestSpark.get(), train, partitions)) {
+            return VaeTrainer.train(c, train, test, 100, engine, resume, VaeListener.NONE, null);
+        }
+    }
+
+    static TrainingState socket(VaeConfig c, int partitions, TrainingState resume) {
+        try (SocketEpochEngine engine = new SocketEpochEngine(TestSpark.get(), train, partitions)) {
+            TrainingState s = VaeTrainer.train(c, train, test, 100, engine, resume, VaeListener.NONE, null);
+            SocketEpochEngine.EpochStats stats = engine.lastEpochStats();
+            assertEquals(8, stats.steps());
+            // each rank sends 2(P−1)/P of the parameters per step, 8 bytes each, plus P−1 losses
+            int size = new VaeLayout(c).size();
+            double expected = 8.0 * (2 * (size - (size / partitions)) + (partitions - 1));
+            assertTrue(Math.abs(stats.bytesPerRankPerStep() - expected) <= 8.0 * 2 * (partitions - 1),
+                    stats + " vs about " + expected);
+            return s;
+        }
+    }
+
+    static void assertSameState(TrainingState expected, TrainingState actual) {
+        assertArrayEquals(expected.params(), actual.params());
+        assertArrayEquals(expected.adamM(), actual.adamM());
+        assertArrayEquals(expected.adamV(), actual.adamV());
+        assertEquals(expected.adamStep(), actual.adamStep());
+        for (int e = 0; e < expected.metrics().size(); e++) {
+            assertEquals(expected.metrics().get(e).trainLoss(), actual.metrics().get(e).trainLoss(), 0.0);
+            assertEquals(expected.metrics().get(e).testLoss(), actual.metrics().get(e).testLoss(), 0.0);
+        }
+    }
+
+    @Test
+    void socketEngineEqualsTheInMemoryEngineBitForBit() {
+        for (int p : new int[] {2, 4}) {
+            assertSameState(barrier(CONFIG, p, null), socket(CONFIG, p, null));
+        }
+    }
+
+    @Test
+    void aFailedStageIsRelaunchedFromTheEpochsStart() throws Exception {
+        SparkSession spark = TestSpark.get();
+        VaeConfig c = CONFIG.withEpochs(1);
+        TrainingState clean = barrier(c, 2, null);
+        FailedTaskCounter failures = new FailedTaskCounter();
+        spark.sparkContext().addSparkListener(failures);
+        spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, "true");
+        TrainingState retried;
+        try {
+            retried = socket(c, 2, null);
+        } finally {
+            spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, null);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            spark.sparkContext().removeSparkListener(failures);
+        }
+        assertTrue(failures.injectedFailures() >= 1, "injected failures: " + failures.injectedFailures());
+        assertSameState(clean, retried);
+    }
+
+    @Test
+    void checkpointsResumeUnderEitherEngine() {
+        Configuration conf = new Configuration();
+        TrainingState whole = barrier(CONFIG, 2, null);
+        VaeConfig one = CONFIG.withEpochs(1);
+        String bySocket = dir.resolve("socket").toString();
+        socket(one, 2, null).save(bySocket, conf);
+        assertSameState(whole, barrier(CONFIG, 2, TrainingState.latest(bySocket, conf)));
+        String byBarrier = dir.resolve("barrier").toString();
+        barrier(one, 2, null).save(byBarrier, conf);
+        assertSameState(whole, socket(CONFIG, 2, TrainingState.latest(byBarrier, conf)));
+    }
+
+    @Test
+    void aHugeLearningRateDivergesAtTheSameStepAsTheInMemoryEngine() {
+        VaeConfig c = new VaeConfig(784, 64, 16, 2, 50, 1000, 0.9, 0.999, 1e-8, 0.2, 0, VaeConfig.Binarize.ROUND,
+                VaeConfig.Estimator.ANALYTIC);
+        DivergenceException inMemory = assertThrows(DivergenceException.class, () -> barrier(c, 2, null));
+        DivergenceException sockets;
+        try (SocketEpochEngine engine = new SocketEpochEngine(TestSpark.get(), train, 2)) {
+            sockets = assertThrows(DivergenceException.class, () -> VaeTrainer.train(c, train, test, 100, engine, null,
+                    VaeListener.NONE, null));
+        }
+        assertEquals(inMemory.getMessage(), sockets.getMessage());
+    }
+
+    @Test
+    void settingsItCannotRunUnderAreRefusedNamingTheSetting() {
+        SparkConf dynamic = new SparkConf(false).set("spark.dynamicAllocation.enabled", "true")
+                .set("spark.barrier.sync.timeout", "60s");
+        assertEquals("the socket engine runs a barrier stage, which Spark refuses under dynamic allocation: set "
+                + "spark.dynamicAllocation.enabled=false (or use --engine steps)", SocketEpochEngine.settingsRefusal(dynamic));
+        assertEquals("spark.barrier.sync.timeout is at its default of 365 days, so a task that never reaches the "
+                + "rendezvous would hold the job for a year: set it, e.g. --conf spark.barrier.sync.timeout=300s",
+                SocketEpochEngine.settingsRefusal(new SparkConf(false)));
+        assertEquals(null, SocketEpochEngine.settingsRefusal(new SparkConf(false).set("spark.barrier.sync.timeout", "60s")));
+        assertEquals("--partitions 4 needs 4 task slots at once (a barrier stage starts all its tasks together) but "
+                + "Spark has 2 (executors × spark.executor.cores / spark.task.cpus): use --partitions 2 or fewer, or "
+                + "give the job more executors or cores (spark.executor.instances, spark.cores.max, spark.executor.cores)",
+                SocketEpochEngine.slotsRefusal(4, 2, false));
+        // local[4,3] has 4 slots: 5 partitions are refused at once (no waiting in local mode), before any stage runs
+        long t0 = System.nanoTime();
+        UserInputException e = assertThrows(UserInputException.class, () -> EpochEngines.choose(TestSpark.get(), CONFIG,
+                train, 5, "socket"));
+        assertTrue(e.getMessage().startsWith("--engine socket: --partitions 5 needs 5 task slots at once"), e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5);
+    }
+}
