@@ -57,6 +57,11 @@ public final class VaeJob {
         TrainingState resume = r.resume() == null ? null : TrainingState.latest(r.resume(), hadoop);
         VaeConfig c = r.config();
         if (resume != null) {
+            if (resume.config().precision() != c.precision()) { // refused, not converted: a run keeps one arithmetic
+                String was = resume.config().precision().name().toLowerCase(Locale.ROOT);
+                throw new UserInputException("the checkpoint in " + r.resume() + " was trained in " + was
+                        + " precision; resume it with --precision " + was + " (a run cannot change precision midway)");
+            }
             if (!resume.config().withEpochs(c.epochs()).equals(c)) {
                 throw new UserInputException("the checkpoint in " + r.resume() + " was trained with another configuration: "
                         + resume.config());

@@ -41,6 +41,7 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
     final LongParam seed;
     final IntParam partitions;
     final Param<String> engine;
+    final Param<String> precision;
     final VaeOutputParams outputs;
 
     public Vae() {
@@ -68,6 +69,12 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
                 throw new IllegalArgumentException("engine must be auto, barrier or steps, got '" + v + "'");
             }
         }));
+        precision = new Param<>(this, "precision", "float (float32, sgemm) or double (float64, dgemm)",
+                ParamChecks.of((String v) -> {
+                    if (!List.of("float", "double").contains(v)) {
+                        throw new IllegalArgumentException("precision must be float or double, got '" + v + "'");
+                    }
+                }));
         outputs = new VaeOutputParams(this);
         setDefault(epochs, d.epochs());
         setDefault(batchSize, d.batchSize());
@@ -77,6 +84,7 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         setDefault(seed, d.seed());
         setDefault(partitions, 0);
         setDefault(engine, "auto");
+        setDefault(precision, d.precision().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static void positive(String name, Object v) {
@@ -125,6 +133,15 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
 
     public Param<String> engine() {
         return engine;
+    }
+
+    public Param<String> precision() {
+        return precision;
+    }
+
+    public Vae setPrecision(String v) {
+        set(precision, v);
+        return this;
     }
 
     public Vae setFeaturesCol(String v) {
@@ -181,7 +198,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         VaeConfig d = VaeConfig.defaults();
         return new VaeConfig(VaePixels.PIXELS, (Integer) getOrDefault(hidden), (Integer) getOrDefault(latent),
                 (Integer) getOrDefault(epochs), (Integer) getOrDefault(batchSize), (Double) getOrDefault(learningRate),
-                d.beta1(), d.beta2(), d.adamEps(), d.leak(), (Long) getOrDefault(seed), d.binarize(), d.estimator());
+                d.beta1(), d.beta2(), d.adamEps(), d.leak(), (Long) getOrDefault(seed), d.binarize(), d.estimator(),
+                VaeConfig.Precision.valueOf($(precision).toUpperCase(java.util.Locale.ROOT)));
     }
 
     @Override

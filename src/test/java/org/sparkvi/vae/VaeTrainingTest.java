@@ -192,7 +192,7 @@ class VaeTrainingTest {
     void aHugeLearningRateDivergesInBothSparkEnginesWithoutHanging() {
         SparkSession spark = TestSpark.get();
         VaeConfig c = new VaeConfig(784, 64, 16, 2, 50, 1000, 0.9, 0.999, 1e-8, 0.2, 0, VaeConfig.Binarize.ROUND,
-                VaeConfig.Estimator.ANALYTIC);
+                VaeConfig.Estimator.ANALYTIC, VaeConfig.Precision.FLOAT);
         DivergenceException local = assertThrows(DivergenceException.class, () -> VaeTrainer.train(c, train, test, 100,
                 new LocalGradientSource(c, train), null, VaeListener.NONE, null));
         assertEquals(1, local.epoch());
