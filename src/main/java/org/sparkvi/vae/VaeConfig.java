@@ -80,6 +80,11 @@ public record VaeConfig(int input, int hidden, int latent, int epochs, int batch
                 binarize, e, precision);
     }
 
+    public VaeConfig withLearningRate(double lr) {
+        return new VaeConfig(input, hidden, latent, epochs, batchSize, lr, beta1, beta2, adamEps, leak, seed, binarize,
+                estimator, precision);
+    }
+
     public VaeConfig withPrecision(Precision p) {
         return new VaeConfig(input, hidden, latent, epochs, batchSize, learningRate, beta1, beta2, adamEps, leak, seed,
                 binarize, estimator, p);
