@@ -52,6 +52,14 @@ public final class Adam implements Serializable {
      * float32, every operation rounds to float32; the bias corrections are computed in double and rounded once.
      */
     public void applyTo(float[] theta, float[] mm, float[] vv, float[] g, int from, int to, long t) {
+        applyTo(theta, mm, vv, new float[][] {g}, from, to, t);
+    }
+
+    /**
+     * The same with the gradient the sum of several, (0 + g₀) + g₁ + … in float32 in that order, summed a chunk at
+     * a time just before its update (one pass over memory, and each loop simple enough to vectorise).
+     */
+    public void applyTo(float[] theta, float[] mm, float[] vv, float[][] g, int from, int to, long t) {
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float a1 = (float) (1 - beta1);
@@ -59,15 +67,28 @@ public final class Adam implements Serializable {
         float e = (float) eps;
         float c2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-        for (int i = from; i < to; i++) {
-            float gi = g[i];
-            float m1 = b1 * mm[i] + a1 * gi;
-            float v1 = b2 * vv[i] + a2 * gi * gi;
-            mm[i] = m1;
-            vv[i] = v1;
-            theta[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / c2 + e);
+        float[] sum = new float[CHUNK];
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            java.util.Arrays.fill(sum, 0, n, 0f);
+            for (float[] gq : g) {
+                for (int k = 0; k < n; k++) {
+                    sum[k] += gq[start + k];
+                }
+            }
+            for (int k = 0; k < n; k++) {
+                int i = start + k;
+                float gi = sum[k];
+                float m1 = b1 * mm[i] + a1 * gi;
+                float v1 = b2 * vv[i] + a2 * gi * gi;
+                mm[i] = m1;
+                vv[i] = v1;
+                theta[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / c2 + e);
+            }
         }
     }
+
+    private static final int CHUNK = 2048;
 
     /** Continues after {@code steps} steps applied slice by slice elsewhere (the moments copied in). */
     public void advance(double[] newM, double[] newV, long steps) {

@@ -62,8 +62,7 @@ public interface EpochEngine extends AutoCloseable {
                 long updates = 0;
                 for (int from = 0, s = 0; from < n; from += c.batchSize(), s++) {
                     int[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + c.batchSize()));
-                    java.util.Arrays.fill(g, 0);
-                    double loss = source.lossAndGradient(p, epoch, batch, g);
+                    double loss = source.lossAndGradient(p, epoch, batch, g); // writes all of g
                     if (Double.isFinite(loss)) {
                         adam.applyTo(p, m, v, g, 0, p.length, adam.step() + s + 1);
                         updates++;

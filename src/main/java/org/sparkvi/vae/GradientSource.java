@@ -6,7 +6,7 @@ public interface GradientSource extends AutoCloseable {
     double lossAndGradient(double[] params, int epoch, int[] batch, double[] grad);
 
     /**
-     * The same in float32, for a FLOAT configuration. This default goes through the double form with the float32
+     * The same in float32, for a FLOAT configuration; grad need not start zeroed (it is written). This default goes through the double form with the float32
      * parameters widened and the gradient rounded to float32: for sources that only wrap another (tests).
      */
     default double lossAndGradient(float[] params, int epoch, int[] batch, float[] grad) {

@@ -81,14 +81,12 @@ abstract class Replica {
         final float[] params;
         final float[] m;
         final float[] v;
-        final float[] summed;
         final float[][] grads;
 
         FloatReplica(double[] params, double[] m, double[] v, int shards) {
             this.params = Floats.narrow(params);
             this.m = Floats.narrow(m);
             this.v = Floats.narrow(v);
-            this.summed = new float[params.length];
             this.grads = new float[shards][params.length];
         }
 
@@ -104,19 +102,12 @@ abstract class Replica {
 
         @Override
         double shardGradient(VaeConfig c, SparkGradientSource.Shard shard, int rank, int epoch, int[] batch) {
-            java.util.Arrays.fill(grads[rank], 0);
-            return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, grads[rank]);
+            return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, grads[rank]); // writes it all
         }
 
         @Override
         void reduceAndUpdate(Adam adam, int from, int to, long t) {
-            java.util.Arrays.fill(summed, from, to, 0);
-            for (float[] g : grads) { // shard by shard: (0 + g₀) + g₁ + …, a vectorisable pass each
-                for (int i = from; i < to; i++) {
-                    summed[i] += g[i];
-                }
-            }
-            adam.applyTo(params, m, v, summed, from, to, t);
+            adam.applyTo(params, m, v, grads, from, to, t); // sums in shard order, a chunk at a time
         }
 
         @Override

@@ -55,11 +55,15 @@ final class SubBatch {
         return network.lossAndGradient(params, x, eps, b, grad);
     }
 
-    /** The same in float32: pixels and ε rounded to float32 (pixels are 0 or 1, exact). */
+    /**
+     * The same in float32: pixels and ε rounded to float32 (pixels are 0 or 1, exact). The gradient is written into
+     * grad (the float network writes every entry), not added.
+     */
     double lossAndGradient(byte[] pixels, int partitions, int partition, float[] params, int epoch, int[] batch,
                            float[] grad) {
         int b = fill(pixels, partitions, partition, epoch, batch);
         if (b == 0) {
+            java.util.Arrays.fill(grad, 0);
             return 0;
         }
         if (floatNetwork == null) {
