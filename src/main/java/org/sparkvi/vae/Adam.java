@@ -56,10 +56,20 @@ public final class Adam implements Serializable {
     }
 
     /**
-     * The same with the gradient the sum of several, (0 + g₀) + g₁ + … in float32 in that order, summed a chunk at
-     * a time just before its update (one pass over memory, and each loop simple enough to vectorise).
+     * The same with the gradient the sum of several, (0 + g₀) + g₁ + … in float32 in that order. One or two (the
+     * cases that run here) are summed inside the update loop, which C2 vectorises as long as every array in it is
+     * indexed alike; more are summed into a scratch array first.
      */
     public void applyTo(float[] theta, float[] mm, float[] vv, float[][] g, int from, int to, long t) {
+        if (g.length > 2) {
+            float[] sum = new float[theta.length];
+            for (float[] gq : g) {
+                for (int i = from; i < to; i++) {
+                    sum[i] += gq[i];
+                }
+            }
+            g = new float[][] {sum}; // 0 + (that sum) below: the same values
+        }
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float a1 = (float) (1 - beta1);
@@ -67,28 +77,17 @@ public final class Adam implements Serializable {
         float e = (float) eps;
         float c2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-        float[] sum = new float[CHUNK];
-        for (int start = from; start < to; start += CHUNK) {
-            int n = Math.min(CHUNK, to - start);
-            java.util.Arrays.fill(sum, 0, n, 0f);
-            for (float[] gq : g) {
-                for (int k = 0; k < n; k++) {
-                    sum[k] += gq[start + k];
-                }
-            }
-            for (int k = 0; k < n; k++) {
-                int i = start + k;
-                float gi = sum[k];
-                float m1 = b1 * mm[i] + a1 * gi;
-                float v1 = b2 * vv[i] + a2 * gi * gi;
-                mm[i] = m1;
-                vv[i] = v1;
-                theta[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / c2 + e);
-            }
+        float[] g0 = g[0];
+        float[] g1 = g.length == 2 ? g[1] : null;
+        for (int i = from; i < to; i++) {
+            float gi = g1 == null ? 0f + g0[i] : (0f + g0[i]) + g1[i];
+            float m1 = b1 * mm[i] + a1 * gi;
+            float v1 = b2 * vv[i] + a2 * gi * gi;
+            mm[i] = m1;
+            vv[i] = v1;
+            theta[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / c2 + e);
         }
     }
-
-    private static final int CHUNK = 2048;
 
     /** Continues after {@code steps} steps applied slice by slice elsewhere (the moments copied in). */
     public void advance(double[] newM, double[] newV, long steps) {
