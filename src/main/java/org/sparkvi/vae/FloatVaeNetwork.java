@@ -112,11 +112,18 @@ public final class FloatVaeNetwork {
         }
     }
 
-    /** d ← d ⊙ lrelu'(pre), read from the activation: post ≤ 0 exactly where pre ≤ 0. */
+    /**
+     * d ← d ⊙ lrelu'(pre), read from the activation: post ≤ 0 exactly where pre ≤ 0. Branch-free (the signs are
+     * random, and x86 has no conditional move for floats): the bits of d or of s·d chosen by a mask that is all ones
+     * where post > 0, i.e. where post's bits as an int are > 0 (−0.0 is Integer.MIN_VALUE), (~p & −p) >> 31.
+     */
     private void leakyBackward(float[] post, float[] d, int n) {
         float s = (float) config.leak();
         for (int i = 0; i < n; i++) {
-            d[i] = post[i] > 0 ? d[i] : s * d[i];
+            int p = Float.floatToRawIntBits(post[i]);
+            int mask = (~p & -p) >> 31;
+            float v = d[i];
+            d[i] = Float.intBitsToFloat((Float.floatToRawIntBits(v) & mask) | (Float.floatToRawIntBits(s * v) & ~mask));
         }
     }
 
