@@ -56,19 +56,18 @@ public final class Adam implements Serializable {
     }
 
     /**
-     * The same with the gradient the sum of several, (0 + g₀) + g₁ + … in float32 in that order. One or two (the
-     * cases that run here) are summed inside the update loop, which C2 vectorises as long as every array in it is
-     * indexed alike; more are summed into a scratch array first.
+     * The same with the gradient the sum of several, overwriting g[0] on [from, to) with it: g₀ + g₁ + … in that
+     * order, then 0 + that in the update, which gives the same floats as (0 + g₀) + g₁ + … (they differ at most in the
+     * sign of an intermediate zero, which the final 0 + makes +0 either way). The sums are a pass of their own: a loop
+     * reading five arrays at once is one C2 does not vectorise (3.2 ms for half the parameters instead of 0.35).
      */
     public void applyTo(float[] theta, float[] mm, float[] vv, float[][] g, int from, int to, long t) {
-        if (g.length > 2) {
-            float[] sum = new float[theta.length];
-            for (float[] gq : g) {
-                for (int i = from; i < to; i++) {
-                    sum[i] += gq[i];
-                }
+        float[] g0 = g[0];
+        for (int q = 1; q < g.length; q++) {
+            float[] gq = g[q];
+            for (int i = from; i < to; i++) {
+                g0[i] += gq[i];
             }
-            g = new float[][] {sum}; // 0 + (that sum) below: the same values
         }
         float b1 = (float) beta1;
         float b2 = (float) beta2;
@@ -77,10 +76,8 @@ public final class Adam implements Serializable {
         float e = (float) eps;
         float c2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-        float[] g0 = g[0];
-        float[] g1 = g.length == 2 ? g[1] : null;
         for (int i = from; i < to; i++) {
-            float gi = g1 == null ? 0f + g0[i] : (0f + g0[i]) + g1[i];
+            float gi = 0f + g0[i];
             float m1 = b1 * mm[i] + a1 * gi;
             float v1 = b2 * vv[i] + a2 * gi * gi;
             mm[i] = m1;
