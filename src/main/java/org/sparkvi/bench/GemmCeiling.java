@@ -60,23 +60,13 @@ final class GemmCeiling {
             x[l] = rnd.doubles((long) b * Math.max(layers[l][0], layers[l][1])).toArray();
             y[l] = new double[b * Math.max(layers[l][0], layers[l][1])];
         }
-        double[] times = new double[repeats];
-        for (int r = 0; r < repeats + 5; r++) {
-            long t0 = System.nanoTime();
-            for (int l = 0; l < layers.length; l++) {
-                int in = layers[l][0];
-                int out = layers[l][1];
-                blas.dgemm("T", "N", out, b, in, 1.0, w[l], in, x[l], in, 0.0, y[l], out);
-                blas.dgemm("N", "T", in, out, b, 1.0, x[l], in, y[l], out, 1.0, w[l], in);
-                if (l > 0) {
-                    blas.dgemm("N", "N", in, b, out, 1.0, w[l], in, y[l], out, 0.0, x[l], in);
-                }
+        return stepFlops(c, b) / time(layers, repeats, (l, in, out) -> {
+            blas.dgemm("T", "N", out, b, in, 1.0, w[l], in, x[l], in, 0.0, y[l], out);
+            blas.dgemm("N", "T", in, out, b, 1.0, x[l], in, y[l], out, 1.0, w[l], in);
+            if (l > 0) {
+                blas.dgemm("N", "N", in, b, out, 1.0, w[l], in, y[l], out, 0.0, x[l], in);
             }
-            if (r >= 5) {
-                times[r - 5] = (System.nanoTime() - t0) / 1e9;
-            }
-        }
-        return stepFlops(c, b) / Medians.of(times);
+        });
     }
 
     private static double floatRate(VaeConfig c, int b, int repeats) {
@@ -91,23 +81,33 @@ final class GemmCeiling {
             x[l] = floats(rnd, b * Math.max(layers[l][0], layers[l][1]));
             y[l] = new float[b * Math.max(layers[l][0], layers[l][1])];
         }
+        return stepFlops(c, b) / time(layers, repeats, (l, in, out) -> {
+            blas.sgemm("T", "N", out, b, in, 1f, w[l], in, x[l], in, 0f, y[l], out);
+            blas.sgemm("N", "T", in, out, b, 1f, x[l], in, y[l], out, 1f, w[l], in);
+            if (l > 0) {
+                blas.sgemm("N", "N", in, b, out, 1f, w[l], in, y[l], out, 0f, x[l], in);
+            }
+        });
+    }
+
+    /** A layer's products: forward, dW, and dX but for the first layer. */
+    private interface LayerProducts {
+        void run(int layer, int in, int out);
+    }
+
+    /** Median seconds of a whole step's products, after 5 warm-up steps. */
+    private static double time(int[][] layers, int repeats, LayerProducts products) {
         double[] times = new double[repeats];
         for (int r = 0; r < repeats + 5; r++) {
             long t0 = System.nanoTime();
             for (int l = 0; l < layers.length; l++) {
-                int in = layers[l][0];
-                int out = layers[l][1];
-                blas.sgemm("T", "N", out, b, in, 1f, w[l], in, x[l], in, 0f, y[l], out);
-                blas.sgemm("N", "T", in, out, b, 1f, x[l], in, y[l], out, 1f, w[l], in);
-                if (l > 0) {
-                    blas.sgemm("N", "N", in, b, out, 1f, w[l], in, y[l], out, 0f, x[l], in);
-                }
+                products.run(l, layers[l][0], layers[l][1]);
             }
             if (r >= 5) {
                 times[r - 5] = (System.nanoTime() - t0) / 1e9;
             }
         }
-        return stepFlops(c, b) / Medians.of(times);
+        return Medians.of(times);
     }
 
     private static float[] floats(SplittableRandom rnd, int n) {
