@@ -60,11 +60,12 @@ abstract class Replica {
 
         @Override
         void reduceAndUpdate(Adam adam, int from, int to, long t) {
-            java.util.Arrays.fill(summed, from, to, 0);
-            for (double[] g : grads) { // shard by shard: (0 + g₀) + g₁ + …, a vectorisable pass each
-                for (int i = from; i < to; i++) {
-                    summed[i] += g[i];
+            for (int i = from; i < to; i++) {
+                double sum = 0; // (0 + g_0) + g_1 + …: the merge order of the stepwise engine
+                for (double[] g : grads) {
+                    sum += g[i];
                 }
+                summed[i] = sum;
             }
             adam.applyTo(params, m, v, summed, from, to, t);
         }
