@@ -68,8 +68,9 @@ public final class VaeJob {
             }
             LOG.info("resuming after epoch {} from {}", resume.epochsDone(), r.resume());
         }
-        LOG.info("training on {} images ({} test) from {}, {}; BLAS {}", train.count(), test.count(), r.data(),
-                r.partitions() == 0 ? "in this process" : r.partitions() + " partitions", VaeNetwork.blasName());
+        LOG.info("training on {} images ({} test) from {}, {}; {} precision; BLAS {}", train.count(), test.count(),
+                r.data(), r.partitions() == 0 ? "in this process" : r.partitions() + " partitions",
+                c.precision().name().toLowerCase(Locale.ROOT), VaeNetwork.blasName());
         int testImages = Math.min(r.testImages(), test.count());
         TrainingState state;
         String[] saved = {null}; // the last checkpoint this run wrote

@@ -27,7 +27,8 @@ import org.sparkvi.vae.VaeTrainer;
 /**
  * Kingma & Welling's VAE as a Spark ML {@link Estimator}: fits from a DataFrame whose {@code featuresCol} holds 784
  * pixel intensities in [0, 1] (a Vector or a numeric array), with the trainer the {@code vae} command uses
- * (synchronous data-parallel Adam over {@code partitions} shards; 0 = Spark's default parallelism). The images are
+ * (synchronous data-parallel Adam over {@code partitions} shards; 0 = Spark's default parallelism), in float32 by
+ * default ({@code precision}: float or double, as the command's --precision). The images are
  * gathered on the driver as bytes (47 MB for all of MNIST), as the command holds them.
  */
 public final class Vae extends Estimator<VaeModel> implements DefaultParamsWritable, HasVaeOutputs {
