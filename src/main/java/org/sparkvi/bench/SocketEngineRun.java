@@ -14,7 +14,7 @@ import org.sparkvi.vae.VaeTrainer;
 
 /**
  * The socket engine's benchmark run, as a driver of its own (the cluster row of {@code jobs/bench vae} submits it to
- * the cluster it starts): {@code DATA IMAGES EPOCHS REPEATS PARTITIONS}; prints one line
+ * the cluster it starts): {@code DATA IMAGES EPOCHS REPEATS PARTITIONS PRECISION}; prints one line
  * {@value #PREFIX} images/s (median of the repeats' last epochs), exchange ms per step, bytes per rank per step, the
  * rendezvous in ms and the slowest rank's gradient arithmetic in ms per step (of the median run's last epoch).
  */
@@ -27,7 +27,7 @@ public final class SocketEngineRun {
     public static void main(String[] args) {
         MnistData train = VaeBenchmark.firstImages(Path.of(args[0]), Integer.parseInt(args[1]));
         MnistData test = MnistData.load(Path.of(args[0]), "t10k");
-        VaeConfig c = VaeConfig.defaults().withEpochs(Integer.parseInt(args[2]));
+        VaeConfig c = VaeBenchmark.config(VaeConfig.defaults().withEpochs(Integer.parseInt(args[2])), args[5]);
         int repeats = Integer.parseInt(args[3]);
         int partitions = Integer.parseInt(args[4]);
         SparkSession spark = SparkSessions.getOrCreate("sparkvi bench vae: socket engine", null);

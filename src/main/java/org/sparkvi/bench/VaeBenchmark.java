@@ -1,13 +1,11 @@
 package org.sparkvi.bench;
 
-import dev.ludovic.netlib.blas.BLAS;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.util.SplittableRandom;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.vae.BarrierEpochEngine;
@@ -24,15 +22,17 @@ import org.sparkvi.vae.VaeTrainer;
 
 /**
  * {@code jobs/bench vae [--images 10000] [--epochs 2] [--repeats 3] [--json FILE]}: training images per second of the
- * reference VAE (batch 100), in this process and data-parallel on Spark with 1 and 2 partitions (the in-memory barrier
- * engine, the socket engine over loopback, one job per step), the socket engine on a standalone cluster of 2
- * one-core executors that it starts, the socket all-reduce alone against the bytes it moves, and this machine's GEMM
- * ceiling measured in the same run: the step's dgemm calls timed alone on its own shapes, so
- * ceiling = batch / (step GEMM FLOPs / measured GEMM rate). Beside PyTorch's 3,500 images/s on this machine
- * (../shared/anchors.md). The last epoch of each run is timed; medians of the repeats.
+ * reference VAE (batch 100) in float32 and in double, in this process and data-parallel on Spark (the in-memory
+ * barrier engine with 1 and 2 partitions, the socket engine over loopback, one job per step with 2), the socket engine
+ * on a standalone cluster of one-core executors that it starts, the socket all-reduce alone against the bytes it
+ * moves, and this machine's GEMM ceiling for each precision measured in the same run:
+ * the step's sgemm or dgemm calls timed alone on its own shapes ({@link GemmCeiling}), per core at batch 100 (the
+ * ceiling quoted) and on all cores at once at the shards' batch (100/P rows each, the shapes a data-parallel step
+ * really has). Beside PyTorch's 3,500 images/s on this machine (../shared/anchors.md). The last epoch of each run is
+ * timed; medians of the repeats.
  */
 @Command(name = "vae", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-        description = "VAE training speed: images/s single-process and data-parallel, against the GEMM ceiling measured in the same run and PyTorch")
+        description = "VAE training speed in float32 and double: images/s single-process and data-parallel, against the GEMM ceilings measured in the same run and PyTorch")
 public final class VaeBenchmark implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--images", description = "training images")
     int images = 10_000;
@@ -42,6 +42,10 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     int repeats = 3;
     @Option(names = "--master", description = "Spark master URL (default local[*])")
     String master;
+    @Option(names = "--precision", split = ",", description = "precisions to measure")
+    java.util.List<String> precisions = java.util.List.of("float", "double");
+    @Option(names = "--skip-steps-engine", description = "leave out one Spark job per step (slow)")
+    boolean skipStepsEngine;
     @Option(names = "--cluster-executors", description = "executors (1 core each, one per worker) of the standalone "
             + "cluster on 127.0.0.1 that the socket engine's row starts; 0: no cluster row")
     int clusterExecutors = 2;
@@ -49,7 +53,8 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     Path json;
 
     /** A row of the table: exchange_ms_per_step is NaN (null in JSON) where the engine has no separate exchange. */
-    record Row(String engine, int executors, int partitions, double imagesPerSecond, double exchangeMsPerStep) {
+    record Row(String engine, String precision, int executors, int partitions, double imagesPerSecond,
+               double exchangeMsPerStep) {
     }
 
     private final java.util.List<Row> rows = new java.util.ArrayList<>();
@@ -63,58 +68,76 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         MnistData train = firstImages(dir, images);
         int n = train.count();
         MnistData test = MnistData.load(dir, "t10k");
-        VaeConfig c = VaeConfig.defaults().withEpochs(epochs);
         SparkSession spark = SparkSessions.getOrCreate("sparkvi bench vae", master);
-        System.out.printf(Locale.ROOT, "VAE 784-400-400-(200,200), batch %d, float64, BLAS %s, %d images of %s, %d cores (%s)%n",
-                c.batchSize(), VaeNetwork.blasName(), n, dir, spark.sparkContext().defaultParallelism(),
-                spark.sparkContext().master());
-        double flops = stepGemmFlops(c);
-        double rate = gemmRate(c, 20);
-        double ceiling = c.batchSize() / (flops / rate);
-        System.out.printf(Locale.ROOT, "GEMM: %.3f GFLOP per step; dgemm on the step's shapes %.1f GFLOP/s (1 thread) -> "
-                + "ceiling %.0f images/s per core, %.0f on %d cores%n", flops / 1e9, rate / 1e9, ceiling,
-                ceiling * spark.sparkContext().defaultParallelism(), spark.sparkContext().defaultParallelism());
-        System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s %12s%n", "training", "images/s", "vs PyTorch", "of ceiling",
-                "sync ms/step");
         int cores = spark.sparkContext().defaultParallelism();
-        report(new Row("single-process", 1, 0, Medians.of(run(c, train, test, 0, spark, repeats)), Double.NaN),
-                "single process (no Spark)", ceiling);
-        for (int p : new int[] {1, 2}) {
-            if (BarrierEpochEngine.available(spark, p)) {
-                report(new Row("barrier", 1, p, Medians.of(runBarrier(c, train, test, p, spark, repeats)), Double.NaN),
-                        "Spark barrier engine, " + p + " partition" + (p > 1 ? "s" : ""), ceiling * Math.min(p, cores));
+        VaeConfig base = VaeConfig.defaults().withEpochs(epochs);
+        System.out.printf(Locale.ROOT, "VAE 784-400-400-(200,200), batch %d, BLAS %s, %d images of %s, %d cores (%s), "
+                        + "OPENBLAS_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s%n", base.batchSize(), VaeNetwork.blasName(), n, dir,
+                cores, spark.sparkContext().master(), System.getenv("OPENBLAS_NUM_THREADS"),
+                System.getenv("OPENBLAS_CORETYPE"));
+        System.out.printf(Locale.ROOT, "GEMM: %.3f GFLOP per step of %d images%n", GemmCeiling.stepFlops(base,
+                base.batchSize()) / 1e9, base.batchSize());
+        java.util.Map<String, Double> ceilings = new java.util.LinkedHashMap<>();
+        for (String p : precisions) {
+            VaeConfig c = config(base, p);
+            String gemm = c.inFloat() ? "sgemm" : "dgemm";
+            int shard = c.batchSize() / cores;
+            double rate = GemmCeiling.rate(c, c.batchSize(), 1, 20);
+            double shardRate = GemmCeiling.rate(c, shard, cores, 20);
+            double ceiling = c.batchSize() / (GemmCeiling.stepFlops(c, c.batchSize()) / rate);
+            ceilings.put(p, ceiling);
+            System.out.printf(Locale.ROOT, "%s: %s on the step's shapes %.1f GFLOP/s (batch %d, 1 thread) -> ceiling %.0f "
+                            + "images/s per core, %.0f on %d cores; at the shards' batch %d on %d threads at once %.1f "
+                            + "GFLOP/s each -> %.0f images/s%n", p, gemm, rate / 1e9, c.batchSize(), ceiling, ceiling * cores,
+                    cores, shard, cores, shardRate / 1e9, cores * shard / (GemmCeiling.stepFlops(c, shard) / shardRate));
+        }
+        System.out.printf(Locale.ROOT, "%-44s %12s %14s %14s %12s%n", "training", "images/s", "vs PyTorch", "of ceiling",
+                "sync ms/step");
+        for (String p : precisions) {
+            VaeConfig c = config(base, p);
+            double ceiling = ceilings.get(p);
+            report(new Row("single-process", p, 1, 0, Medians.of(run(c, train, test, 0, spark, repeats)), Double.NaN),
+                    p + ", single process (no Spark)", ceiling);
+            for (int parts : new int[] {1, 2}) {
+                if (BarrierEpochEngine.available(spark, parts)) {
+                    report(new Row("barrier", p, 1, parts, Medians.of(runBarrier(c, train, test, parts, spark, repeats)),
+                            Double.NaN), p + ", Spark barrier engine, " + parts + " partition" + (parts > 1 ? "s" : ""),
+                            ceiling * Math.min(parts, cores));
+                }
+            }
+            if (SocketEpochEngine.refusal(spark, 2, false) == null) {
+                double[][] socket = new double[repeats][];
+                for (int r = 0; r < repeats; r++) {
+                    socket[r] = SocketEngineRun.run(spark, c, train, test, 2);
+                }
+                Arrays.sort(socket, (a, b) -> Double.compare(a[0], b[0]));
+                double[] m = socket[repeats / 2];
+                report(new Row("socket", p, 1, 2, m[0], m[1]), p + ", Spark socket engine, 2 partitions",
+                        ceiling * Math.min(2, cores));
+                System.out.printf(Locale.ROOT, "  (local: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
+                        + "(%.2f MB sent per rank) + the rest)%n", c.batchSize() / m[0] * 1e3, m[4], m[1], m[2] / 1e6);
+            }
+            if (!skipStepsEngine) {
+                double perStep = Medians.of(run(c, train, test, 2, spark, repeats));
+                SparkGradientSource.StepTiming t = LAST_TIMING.get(p);
+                report(new Row("steps", p, 1, 2, perStep, 1e3 * (t.total - t.compute) / t.steps),
+                        p + ", Spark job per step, 2 partitions", ceiling * Math.min(2, cores));
+            }
+            if (clusterExecutors > 0) {
+                clusterRow(dir, n, c, p, ceiling);
             }
         }
-        if (SocketEpochEngine.refusal(spark, 2, false) == null) {
-            double[][] socket = new double[repeats][];
-            for (int r = 0; r < repeats; r++) {
-                socket[r] = SocketEngineRun.run(spark, c, train, test, 2);
+        if (!skipStepsEngine) {
+            System.out.printf(Locale.ROOT, "%nper step, one Spark job per step, 2 partitions (mean ms over the last run's steps)"
+                    + "%n%-10s %9s %9s %10s %15s %7s%n", "precision", "total", "compute", "broadcast", "sched+transfer", "merge");
+            for (String p : precisions) {
+                SparkGradientSource.StepTiming t = LAST_TIMING.get(p);
+                System.out.printf(Locale.ROOT, "%-10s %9.1f %9.1f %10.1f %15.1f %7.1f%n", p, 1e3 * t.total / t.steps,
+                        1e3 * t.compute / t.steps, 1e3 * t.broadcast / t.steps, 1e3 * t.synchronisation() / t.steps,
+                        1e3 * t.merge / t.steps);
             }
-            Arrays.sort(socket, (a, b) -> Double.compare(a[0], b[0]));
-            double[] m = socket[repeats / 2];
-            report(new Row("socket", 1, 2, m[0], m[1]), "Spark socket engine, 2 partitions", ceiling * Math.min(2, cores));
-            String socketLine = String.format(Locale.ROOT, "  (local: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
-                    + "(%.2f MB sent per rank) + the rest)", 100 / m[0] * 1e3, m[4], m[1], m[2] / 1e6);
-            System.out.println(socketLine);
         }
-        for (int p : new int[] {1, 2}) {
-            double perStep = Medians.of(run(c, train, test, p, spark, repeats));
-            SparkGradientSource.StepTiming t = LAST_TIMING[p];
-            report(new Row("steps", 1, p, perStep, 1e3 * (t.total - t.compute) / t.steps),
-                    "Spark job per step, " + p + " partition" + (p > 1 ? "s" : ""), ceiling * Math.min(p, cores));
-        }
-        if (clusterExecutors > 0) {
-            clusterRow(dir, n, c, ceiling);
-        }
-        System.out.printf(Locale.ROOT, "%nper step, one Spark job per step (mean ms over the last run's steps)%n%-14s %9s %9s %10s %15s %7s%n",
-                "partitions", "total", "compute", "broadcast", "sched+transfer", "merge");
-        for (int p : new int[] {1, 2}) {
-            SparkGradientSource.StepTiming t = LAST_TIMING[p];
-            System.out.printf(Locale.ROOT, "%-14d %9.1f %9.1f %10.1f %15.1f %7.1f%n", p, 1e3 * t.total / t.steps,
-                    1e3 * t.compute / t.steps, 1e3 * t.broadcast / t.steps, 1e3 * t.synchronisation() / t.steps,
-                    1e3 * t.merge / t.steps);
-        }
-        exchangeTable(spark, c);
+        exchangeTable(spark, base);
         if (json != null) {
             writeJson();
         }
@@ -122,21 +145,21 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     }
 
     /** The socket engine on a standalone cluster started here: one worker per executor, 1 core each, stopped by id. */
-    void clusterRow(Path dir, int n, VaeConfig c, double ceiling) throws Exception {
+    void clusterRow(Path dir, int n, VaeConfig c, String precision, double ceiling) throws Exception {
         Path tmp = Files.createTempDirectory("sparkvi-bench-cluster");
         try (LoopbackCluster cluster = new LoopbackCluster(tmp, clusterExecutors, 1, "1536m")) {
             Path log = tmp.resolve("driver.log");
             int code = cluster.submit(log, java.util.List.of("spark.executor.cores=1", "spark.executor.memory=1g",
                     "spark.barrier.sync.timeout=300s"), SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(),
-                    String.valueOf(n), String.valueOf(c.epochs()), String.valueOf(repeats), String.valueOf(clusterExecutors));
+                    String.valueOf(n), String.valueOf(c.epochs()), String.valueOf(repeats), String.valueOf(clusterExecutors), precision);
             String result = Files.readAllLines(log).stream().filter(l -> l.startsWith(SocketEngineRun.PREFIX)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("the cluster driver exited with " + code
                             + " and no result; see " + log));
             String[] f = result.split(" ");
-            report(new Row("socket", clusterExecutors, clusterExecutors, Double.parseDouble(f[1]), Double.parseDouble(f[2])),
-                    "Spark socket engine, " + clusterExecutors + " executors", ceiling * clusterExecutors);
+            report(new Row("socket", precision, clusterExecutors, clusterExecutors, Double.parseDouble(f[1]), Double.parseDouble(f[2])),
+                    precision + ", Spark socket engine, " + clusterExecutors + " executors", ceiling * clusterExecutors);
             System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
-                    + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch)%n", 100 / Double.parseDouble(f[1]) * 1e3,
+                    + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch)%n", c.batchSize() / Double.parseDouble(f[1]) * 1e3,
                     Double.parseDouble(f[5]), Double.parseDouble(f[2]), Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]));
         }
     }
@@ -165,6 +188,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         for (Row r : rows) {
             var o = list.addObject();
             o.put("engine", r.engine());
+            o.put("precision", r.precision());
             o.put("executors", r.executors());
             o.put("partitions", r.partitions());
             o.put("images_per_second", Math.round(r.imagesPerSecond() * 10) / 10.0);
@@ -184,12 +208,16 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         return new MnistData(n, all.pixels(), Arrays.copyOf(all.images(), n * all.pixels()), Arrays.copyOf(all.labels(), n));
     }
 
-    private static final SparkGradientSource.StepTiming[] LAST_TIMING = new SparkGradientSource.StepTiming[3];
+    static VaeConfig config(VaeConfig base, String precision) {
+        return base.withPrecision(VaeConfig.Precision.valueOf(precision.toUpperCase(Locale.ROOT)));
+    }
+
+    private static final java.util.Map<String, SparkGradientSource.StepTiming> LAST_TIMING = new java.util.HashMap<>();
 
     void report(Row row, String what, double ceiling) {
         rows.add(row);
         double rate = row.imagesPerSecond();
-        System.out.printf(Locale.ROOT, "%-34s %12.0f %13.2fx %13.0f%% %12s%n", what, rate, rate / TORCH_IMAGES_PER_SECOND,
+        System.out.printf(Locale.ROOT, "%-44s %12.0f %13.2fx %13.0f%% %12s%n", what, rate, rate / TORCH_IMAGES_PER_SECOND,
                 100 * rate / ceiling, Double.isNaN(row.exchangeMsPerStep()) ? "" : String.format(Locale.ROOT, "%.1f",
                         row.exchangeMsPerStep()));
     }
@@ -202,7 +230,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                 TrainingState s = VaeTrainer.train(c, train, test, 100, src, null, VaeListener.NONE, null);
                 rates[r] = s.metrics().get(s.metrics().size() - 1).imagesPerSecond();
                 if (src instanceof SparkGradientSource sg) {
-                    LAST_TIMING[partitions] = sg.timing();
+                    LAST_TIMING.put(c.precision().name().toLowerCase(Locale.ROOT), sg.timing());
                 }
             }
         }
@@ -219,57 +247,4 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         }
         return rates;
     }
-
-    /** 2·B·in·out per product: forward for every layer, dW for every layer, dX for all but the first. */
-    static double stepGemmFlops(VaeConfig c) {
-        int[][] layers = shapes(c);
-        double f = 0;
-        for (int l = 0; l < layers.length; l++) {
-            f += 2.0 * c.batchSize() * layers[l][0] * layers[l][1] * (l == 0 ? 2 : 3);
-        }
-        return f;
-    }
-
-    static int[][] shapes(VaeConfig c) {
-        int in = c.input();
-        int h = c.hidden();
-        int z = c.latent();
-        return new int[][] {{in, h}, {h, h}, {h, z}, {h, z}, {z, h}, {h, h}, {h, in}};
-    }
-
-    /** FLOP/s of the step's dgemm calls alone, on random matrices of its shapes, median of the repeats. */
-    static double gemmRate(VaeConfig c, int repeats) {
-        BLAS blas = BLAS.getInstance();
-        int b = c.batchSize();
-        SplittableRandom rnd = new SplittableRandom(1);
-        int[][] layers = shapes(c);
-        double[][] w = new double[layers.length][];
-        double[][] x = new double[layers.length][];
-        double[][] y = new double[layers.length][];
-        for (int l = 0; l < layers.length; l++) {
-            int in = layers[l][0];
-            int out = layers[l][1];
-            w[l] = rnd.doubles((long) in * out).toArray();
-            x[l] = rnd.doubles((long) b * Math.max(in, out)).toArray();
-            y[l] = new double[b * Math.max(in, out)];
-        }
-        double[] times = new double[repeats];
-        for (int r = 0; r < repeats + 5; r++) {
-            long t0 = System.nanoTime();
-            for (int l = 0; l < layers.length; l++) {
-                int in = layers[l][0];
-                int out = layers[l][1];
-                blas.dgemm("T", "N", out, b, in, 1.0, w[l], in, x[l], in, 0.0, y[l], out);
-                blas.dgemm("N", "T", in, out, b, 1.0, x[l], in, y[l], out, 1.0, w[l], in);
-                if (l > 0) {
-                    blas.dgemm("N", "N", in, b, out, 1.0, w[l], in, y[l], out, 0.0, x[l], in);
-                }
-            }
-            if (r >= 5) {
-                times[r - 5] = (System.nanoTime() - t0) / 1e9;
-            }
-        }
-        return stepGemmFlops(c) / Medians.of(times);
-    }
-
 }

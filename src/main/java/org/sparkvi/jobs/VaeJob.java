@@ -49,14 +49,20 @@ public final class VaeJob {
         TrainingState resume = r.resume() == null ? null : TrainingState.latest(r.resume(), hadoop);
         VaeConfig c = r.config();
         if (resume != null) {
+            if (resume.config().precision() != c.precision()) { // refused, not converted: a run keeps one arithmetic
+                String was = resume.config().precision().name().toLowerCase(Locale.ROOT);
+                throw new UserInputException("the checkpoint in " + r.resume() + " was trained in " + was
+                        + " precision; resume it with --precision " + was + " (a run cannot change precision midway)");
+            }
             if (!resume.config().withEpochs(c.epochs()).equals(c)) {
                 throw new UserInputException("the checkpoint in " + r.resume() + " was trained with another configuration: "
                         + resume.config());
             }
             LOG.info("resuming after epoch {} from {}", resume.epochsDone(), r.resume());
         }
-        LOG.info("training on {} images ({} test) from {}, {}; BLAS {}", train.count(), test.count(), r.data(),
-                r.partitions() == 0 ? "in this process" : r.partitions() + " partitions", VaeNetwork.blasName());
+        LOG.info("training on {} images ({} test) from {}, {}; {} precision; BLAS {}", train.count(), test.count(),
+                r.data(), r.partitions() == 0 ? "in this process" : r.partitions() + " partitions",
+                c.precision().name().toLowerCase(Locale.ROOT), VaeNetwork.blasName());
         int testImages = Math.min(r.testImages(), test.count());
         String[] saved = {null}; // the last checkpoint this run wrote
         org.sparkvi.ml.VaeModel fitted;

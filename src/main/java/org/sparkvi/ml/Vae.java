@@ -28,7 +28,8 @@ import org.sparkvi.vae.VaeTrainer;
 /**
  * Kingma & Welling's VAE as a Spark ML {@link Estimator}: fits from a DataFrame whose {@code featuresCol} holds 784
  * pixel intensities in [0, 1] (a Vector or a numeric array), with the trainer the {@code vae} command uses
- * (synchronous data-parallel Adam over {@code partitions} shards; 0 = Spark's default parallelism). The images are
+ * (synchronous data-parallel Adam over {@code partitions} shards; 0 = Spark's default parallelism), in float32 by
+ * default ({@code precision}: float or double, as the command's --precision). The images are
  * gathered on the driver as bytes (47 MB for all of MNIST), as the command holds them.
  */
 public final class Vae extends Estimator<VaeModel> implements DefaultParamsWritable, HasVaeOutputs {
@@ -45,6 +46,7 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
     final Param<String> engine;
     final Param<String> binarize;
     final Param<String> gradientEstimator;
+    final Param<String> precision;
     final VaeOutputParams outputs;
 
     public Vae() {
@@ -76,6 +78,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
                 ParamChecks.of((String v) -> VaeConfig.parse(VaeConfig.Binarize.class, "binarize", v)));
         gradientEstimator = new Param<>(this, "gradientEstimator", "analytic (closed-form KL) or stl (sticking the landing)",
                 ParamChecks.of((String v) -> VaeConfig.parse(VaeConfig.Estimator.class, "gradientEstimator", v)));
+        precision = new Param<>(this, "precision", "float (float32, sgemm) or double (float64, dgemm)",
+                ParamChecks.of((String v) -> VaeConfig.parse(VaeConfig.Precision.class, "precision", v)));
         outputs = new VaeOutputParams(this);
         setDefault(epochs, d.epochs());
         setDefault(batchSize, d.batchSize());
@@ -87,6 +91,7 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         setDefault(engine, "auto");
         setDefault(binarize, d.binarize().name().toLowerCase(Locale.ROOT));
         setDefault(gradientEstimator, d.estimator().name().toLowerCase(Locale.ROOT));
+        setDefault(precision, d.precision().name().toLowerCase(Locale.ROOT));
     }
 
     private static void positive(String name, Object v) {
@@ -155,6 +160,15 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         return this;
     }
 
+    public Param<String> precision() {
+        return precision;
+    }
+
+    public Vae setPrecision(String v) {
+        set(precision, v);
+        return this;
+    }
+
     public Vae setFeaturesCol(String v) {
         set(outputs.featuresCol, v);
         return this;
@@ -212,7 +226,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
                 (Integer) getOrDefault(epochs), (Integer) getOrDefault(batchSize), (Double) getOrDefault(learningRate),
                 d.beta1(), d.beta2(), d.adamEps(), d.leak(), (Long) getOrDefault(seed),
                 VaeConfig.parse(VaeConfig.Binarize.class, "binarize", $(binarize)),
-                VaeConfig.parse(VaeConfig.Estimator.class, "gradientEstimator", $(gradientEstimator)));
+                VaeConfig.parse(VaeConfig.Estimator.class, "gradientEstimator", $(gradientEstimator)),
+                VaeConfig.parse(VaeConfig.Precision.class, "precision", $(precision)));
     }
 
     /**
@@ -229,7 +244,8 @@ public final class Vae extends Estimator<VaeModel> implements DefaultParamsWrita
         return new Vae().setHidden(c.hidden()).setLatent(c.latent()).setEpochs(c.epochs()).setBatchSize(c.batchSize())
                 .setLearningRate(c.learningRate()).setSeed(c.seed()).setEngine(engine)
                 .setBinarize(c.binarize().name().toLowerCase(Locale.ROOT))
-                .setGradientEstimator(c.estimator().name().toLowerCase(Locale.ROOT));
+                .setGradientEstimator(c.estimator().name().toLowerCase(Locale.ROOT))
+                .setPrecision(c.precision().name().toLowerCase(Locale.ROOT));
     }
 
     /**

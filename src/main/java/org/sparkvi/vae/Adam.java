@@ -47,6 +47,45 @@ public final class Adam implements Serializable {
         }
     }
 
+    /**
+     * {@link #applyTo} in float32 arithmetic, as torch.optim.Adam updates float32 tensors: the moments and θ are
+     * float32, every operation rounds to float32; the bias corrections are computed in double and rounded once.
+     */
+    public void applyTo(float[] theta, float[] mm, float[] vv, float[] g, int from, int to, long t) {
+        applyTo(theta, mm, vv, new float[][] {g}, from, to, t);
+    }
+
+    /**
+     * The same with the gradient the sum of several, overwriting g[0] on [from, to) with it: g₀ + g₁ + … in that
+     * order, then 0 + that in the update, which gives the same floats as (0 + g₀) + g₁ + … (they differ at most in the
+     * sign of an intermediate zero, which the final 0 + makes +0 either way). The sums are a pass of their own: a loop
+     * reading five arrays at once is one C2 does not vectorise (3.2 ms for half the parameters instead of 0.35).
+     */
+    public void applyTo(float[] theta, float[] mm, float[] vv, float[][] g, int from, int to, long t) {
+        float[] g0 = g[0];
+        for (int q = 1; q < g.length; q++) {
+            float[] gq = g[q];
+            for (int i = from; i < to; i++) {
+                g0[i] += gq[i];
+            }
+        }
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float a1 = (float) (1 - beta1);
+        float a2 = (float) (1 - beta2);
+        float e = (float) eps;
+        float c2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        for (int i = from; i < to; i++) {
+            float gi = 0f + g0[i];
+            float m1 = b1 * mm[i] + a1 * gi;
+            float v1 = b2 * vv[i] + a2 * gi * gi;
+            mm[i] = m1;
+            vv[i] = v1;
+            theta[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / c2 + e);
+        }
+    }
+
     /** Continues after {@code steps} steps applied slice by slice elsewhere (the moments copied in). */
     public void advance(double[] newM, double[] newV, long steps) {
         System.arraycopy(newM, 0, m, 0, m.length);

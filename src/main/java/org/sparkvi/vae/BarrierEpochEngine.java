@@ -76,24 +76,16 @@ public final class BarrierEpochEngine implements EpochEngine {
         }
     }
 
-    /** What the tasks of one stage attempt share. */
+    /** What the tasks of one stage attempt share: the replica, in the run's precision, and the shards' losses. */
     static final class Exchange {
-        final double[] params;
-        final double[] m;
-        final double[] v;
-        final double[] summed;
-        final double[][] grads;
+        final Replica replica;
         final double[] losses;
         final CyclicBarrier barrier;
         double lossSum;
         long updates; // Adam steps applied: all of the epoch's, unless a non-finite loss ended it early
 
         Exchange(Epoch e) {
-            params = e.params0.clone();
-            m = e.m0.clone();
-            v = e.v0.clone();
-            summed = new double[params.length];
-            grads = new double[e.partitions][params.length];
+            replica = Replica.of(e.config, e.params0, e.m0, e.v0, e.partitions);
             losses = new double[e.partitions];
             barrier = new CyclicBarrier(e.partitions);
         }
@@ -125,8 +117,10 @@ public final class BarrierEpochEngine implements EpochEngine {
                     scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
                     .mapToPair(a -> new scala.Tuple2<>(0, a)).reduceByKey(Math::max, 1).values().collect());
             Exchange x = e.attempts.get(done.get(0));
-            System.arraycopy(x.params, 0, params, 0, params.length);
-            adam.advance(x.m, x.v, x.updates);
+            double[] m = new double[params.length];
+            double[] v = new double[params.length];
+            x.replica.copyOut(params, m, v);
+            adam.advance(m, v, x.updates);
             return x.lossSum;
         } finally {
             EPOCHS.remove(key);
@@ -144,16 +138,14 @@ public final class BarrierEpochEngine implements EpochEngine {
         Exchange x = e.attempt(tc.stageAttemptNumber());
         VaeConfig c = e.config;
         int p = shard.partition();
-        int size = x.params.length;
+        int size = x.replica.size();
         int from = (int) ((long) size * p / e.partitions);
         int to = (int) ((long) size * (p + 1) / e.partitions);
         int n = e.order.length;
         long t = e.step0;
         for (int start = 0, s = 0; start < n; start += c.batchSize(), s++) {
             int[] batch = java.util.Arrays.copyOfRange(e.order, start, Math.min(n, start + c.batchSize()));
-            double[] g = x.grads[p];
-            java.util.Arrays.fill(g, 0);
-            x.losses[p] = SparkGradientSource.shardLossAndGradient(c, shard, x.params, epoch, batch, g);
+            x.losses[p] = x.replica.shardGradient(c, shard, p, epoch, batch);
             x.barrier.await();
             double loss = 0; // every task sums the same losses in the same order, so all stop at the same step
             for (double l : x.losses) {
@@ -166,14 +158,7 @@ public final class BarrierEpochEngine implements EpochEngine {
                 }
                 break;
             }
-            for (int i = from; i < to; i++) {
-                double sum = 0; // (0 + g_0) + g_1 + …: the merge order of the stepwise engine
-                for (int q = 0; q < e.partitions; q++) {
-                    sum += x.grads[q][i];
-                }
-                x.summed[i] = sum;
-            }
-            e.adam.applyTo(x.params, x.m, x.v, x.summed, from, to, t + s + 1);
+            x.replica.reduceAndUpdate(e.adam, from, to, t + s + 1);
             if (p == 0) {
                 x.lossSum += loss;
                 x.updates++;

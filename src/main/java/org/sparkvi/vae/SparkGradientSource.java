@@ -48,23 +48,34 @@ public final class SparkGradientSource implements GradientSource {
     record Shard(int partition, int partitions, byte[] pixels, int pixelCount) implements Serializable {
     }
 
-    /** One shard's (then the merged) loss and gradient sum. */
+    /**
+     * One shard's (then the merged) loss and gradient sum, in the run's precision: {@code grad} (double) or
+     * {@code floatGrad} (float32, half the payload), the other null. Merged in shard order, in that precision.
+     */
     static final class StepResult implements Serializable {
         private static final long serialVersionUID = 1L;
         double loss;
         /** The slowest shard's computing time this step (ns): what the step would cost with free synchronisation. */
         long computeNanos;
         final double[] grad;
+        final float[] floatGrad;
 
-        StepResult(int size) {
-            grad = new double[size];
+        StepResult(int size, boolean inFloat) {
+            grad = inFloat ? null : new double[size];
+            floatGrad = inFloat ? new float[size] : null;
         }
 
         StepResult merge(StepResult o) {
             loss += o.loss;
             computeNanos = Math.max(computeNanos, o.computeNanos);
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] += o.grad[i];
+            if (grad != null) {
+                for (int i = 0; i < grad.length; i++) {
+                    grad[i] += o.grad[i];
+                }
+            } else {
+                for (int i = 0; i < floatGrad.length; i++) {
+                    floatGrad[i] += o.floatGrad[i];
+                }
             }
             return this;
         }
@@ -98,9 +109,23 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public double lossAndGradient(double[] params, int epoch, int[] batch, double[] grad) {
+        StepResult r = step(params, epoch, batch);
+        System.arraycopy(r.grad, 0, grad, 0, size);
+        return r.loss;
+    }
+
+    @Override
+    public double lossAndGradient(float[] params, int epoch, int[] batch, float[] grad) {
+        StepResult r = step(params, epoch, batch);
+        System.arraycopy(r.floatGrad, 0, grad, 0, size);
+        return r.loss;
+    }
+
+    /** One Spark job: broadcast the parameters (double[] or float[], the run's precision), merge the shards' results. */
+    private StepResult step(Object params, int epoch, int[] batch) {
         long t0 = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<double[]> theta = jsc.broadcast(params);
+        Broadcast<Object> theta = jsc.broadcast(params);
         long t1 = System.nanoTime();
         VaeConfig c = config;
         int n = size;
@@ -108,59 +133,50 @@ public final class SparkGradientSource implements GradientSource {
         try {
             StepResult r = SparkSessions.describe(spark, "VAE step " + steps + " (epoch " + (epoch + 1)
                     + "): gradients of the shards' share of the minibatch", () -> OrderedTreeAggregate.aggregate(shards,
-                    () -> new StepResult(n), (acc, shard) -> {
+                    () -> new StepResult(n, c.inFloat()), (acc, shard) -> {
                         FaultInjection.maybeFail("VAE step");
                         return shardGradient(c, shard, theta.value(), epoch, batch, acc);
                     }, StepResult::merge, 64));
             long t2 = System.nanoTime();
-            System.arraycopy(r.grad, 0, grad, 0, n);
             timing.steps++;
             timing.broadcast += (t1 - t0) / 1e9;
             timing.compute += r.computeNanos / 1e9;
             timing.merge += (System.nanoTime() - t2) / 1e9;
             timing.total += (System.nanoTime() - t0) / 1e9;
-            return r.loss;
+            return r;
         } finally {
             theta.destroy();
         }
     }
 
-    private static final ThreadLocal<VaeNetwork> NETWORK = new ThreadLocal<>();
+    private static final ThreadLocal<SubBatch> SUB_BATCH = new ThreadLocal<>();
 
-    static StepResult shardGradient(VaeConfig c, Shard shard, double[] params, int epoch, int[] batch, StepResult acc) {
+    static StepResult shardGradient(VaeConfig c, Shard shard, Object params, int epoch, int[] batch, StepResult acc) {
         long start = System.nanoTime();
-        acc.loss += shardLossAndGradient(c, shard, params, epoch, batch, acc.grad);
+        acc.loss += params instanceof float[] f ? shardLossAndGradient(c, shard, f, epoch, batch, acc.floatGrad)
+                : shardLossAndGradient(c, shard, (double[]) params, epoch, batch, acc.grad);
         acc.computeNanos = Math.max(acc.computeNanos, System.nanoTime() - start);
         return acc;
     }
 
+    /** This thread's scratch for configuration c. */
+    static SubBatch subBatch(VaeConfig c) {
+        SubBatch b = SUB_BATCH.get();
+        if (b == null || !b.config.equals(c)) {
+            b = new SubBatch(c);
+            SUB_BATCH.set(b);
+        }
+        return b;
+    }
+
     /** The loss of the batch's images that this shard holds (in batch order, one sub-batch); their gradient added to grad. */
     static double shardLossAndGradient(VaeConfig c, Shard shard, double[] params, int epoch, int[] batch, double[] grad) {
-        List<Integer> rows = new ArrayList<>();
-        for (int i : batch) {
-            if (i % shard.partitions() == shard.partition()) {
-                rows.add(i);
-            }
-        }
-        if (rows.isEmpty()) {
-            return 0;
-        }
-        int b = rows.size();
-        int px = shard.pixelCount();
-        double[] x = new double[b * px];
-        double[] eps = new double[b * c.latent()];
-        for (int r = 0; r < b; r++) {
-            int i = rows.get(r);
-            int local = i / shard.partitions();
-            TrainingData.pixels(shard.pixels(), local * px, px, i, epoch, c, x, r);
-            TrainingData.epsilon(c.seed(), epoch, i, c.latent(), eps, r);
-        }
-        VaeNetwork net = NETWORK.get();
-        if (net == null || !net.config.equals(c)) {
-            net = new VaeNetwork(c);
-            NETWORK.set(net);
-        }
-        return net.lossAndGradient(params, x, eps, b, grad);
+        return subBatch(c).lossAndGradient(shard.pixels(), shard.partitions(), shard.partition(), params, epoch, batch, grad);
+    }
+
+    /** The same in float32. */
+    static double shardLossAndGradient(VaeConfig c, Shard shard, float[] params, int epoch, int[] batch, float[] grad) {
+        return subBatch(c).lossAndGradient(shard.pixels(), shard.partitions(), shard.partition(), params, epoch, batch, grad);
     }
 
     @Override

@@ -88,8 +88,9 @@ public record TrainingState(VaeConfig config, int epochsDone, double[] params, d
             }
             VaeConfig config;
             try (InputStream in = fs.open(new Path(chosen, "config.json"))) {
-                config = org.sparkvi.io.Json.read(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
-                        VaeConfig.class);
+                com.fasterxml.jackson.databind.JsonNode node = org.sparkvi.io.Json.MAPPER.readTree(in);
+                VaeModel.recordedPrecision(node);
+                config = org.sparkvi.io.Json.MAPPER.treeToValue(node, VaeConfig.class);
             }
             try (DataInputStream d = new DataInputStream(new java.io.BufferedInputStream(fs.open(new Path(chosen, "state.bin")), 1 << 16))) {
                 if (d.readInt() != MAGIC) {

@@ -15,9 +15,7 @@ public final class VaeEvaluation {
 
     /** The configuration with pixels binarised by rounding: the test set is fixed, whatever training did. */
     static VaeConfig rounded(VaeConfig c) {
-        return c.binarize() == VaeConfig.Binarize.ROUND ? c : new VaeConfig(c.input(), c.hidden(), c.latent(),
-                c.epochs(), c.batchSize(), c.learningRate(), c.beta1(), c.beta2(), c.adamEps(), c.leak(), c.seed(),
-                VaeConfig.Binarize.ROUND, c.estimator());
+        return c.withBinarize(VaeConfig.Binarize.ROUND);
     }
 
     /** Pixels of test image i (always rounded: the test set is fixed). */
@@ -28,7 +26,7 @@ public final class VaeEvaluation {
 
     /** −ELBO per image over the first {@code n} test images. */
     public static double testLoss(VaeConfig c, double[] params, MnistData test, int n) {
-        VaeNetwork net = new VaeNetwork(c);
+        VaeForward net = VaeForward.of(c, params);
         int batch = 100;
         double[] x = new double[batch * test.pixels()];
         double[] eps = new double[batch * c.latent()];
@@ -41,7 +39,7 @@ public final class VaeEvaluation {
                     eps[r * c.latent() + j] = CounterRandom.normal(c.seed(), TEST_EPSILON, (long) (start + r) * c.latent() + j);
                 }
             }
-            total += net.loss(params, x, eps, b);
+            total += net.loss(x, eps, b);
         }
         return total / n;
     }
@@ -56,7 +54,7 @@ public final class VaeEvaluation {
      * test set in order, these are testLoss × n.
      */
     public static PerImage perImage(VaeConfig c, double[] params, byte[] images, long[] index, int n) {
-        VaeNetwork net = new VaeNetwork(c);
+        VaeForward net = VaeForward.of(c, params);
         int lat = c.latent();
         int px = c.input();
         int batch = 100;
@@ -72,20 +70,20 @@ public final class VaeEvaluation {
                     eps[r * lat + j] = CounterRandom.normal(c.seed(), TEST_EPSILON, index[start + r] * lat + j);
                 }
             }
-            net.loss(params, x, eps, b);
+            net.loss(x, eps, b);
             for (int r = 0; r < b; r++) {
                 out.negElbo()[start + r] = net.reconstructionLoss(x, r * px, (r + 1) * px)
                         + net.analyticKl(r * lat, (r + 1) * lat);
             }
-            System.arraycopy(net.mu, 0, out.mu(), start * lat, b * lat);
-            System.arraycopy(net.logvar, 0, out.logvar(), start * lat, b * lat);
+            System.arraycopy(net.mu(), 0, out.mu(), start * lat, b * lat);
+            System.arraycopy(net.logvar(), 0, out.logvar(), start * lat, b * lat);
         }
         return out;
     }
 
     /** The mean over the first {@code n} test images of the k-sample importance-weighted estimate of log p(x). */
     public static double iwaeLogLikelihood(VaeConfig c, double[] params, MnistData test, int n, int k) {
-        VaeNetwork net = new VaeNetwork(c);
+        VaeForward net = VaeForward.of(c, params);
         int lat = c.latent();
         int px = test.pixels();
         double[] x = new double[px];
@@ -95,9 +93,9 @@ public final class VaeEvaluation {
         double total = 0;
         for (int i = 0; i < n; i++) {
             pixels(test, i, c, x, 0);
-            net.encode(params, x, 1);
-            double[] mu = java.util.Arrays.copyOf(net.mu, lat);
-            double[] lv = java.util.Arrays.copyOf(net.logvar, lat);
+            net.encode(x, 1);
+            double[] mu = java.util.Arrays.copyOf(net.mu(), lat);
+            double[] lv = java.util.Arrays.copyOf(net.logvar(), lat);
             for (int s = 0; s < k; s++) {
                 double w = 0;
                 for (int j = 0; j < lat; j++) {
@@ -109,14 +107,9 @@ public final class VaeEvaluation {
                 logW[s] = w;
                 System.arraycopy(x, 0, xs, s * px, px);
             }
-            net.decode(params, z, k);
+            net.decode(z, k);
             for (int s = 0; s < k; s++) {
-                double bce = 0;
-                for (int j = 0; j < px; j++) {
-                    double l = net.logits[s * px + j];
-                    bce += Math.max(l, 0) + Math.log(1 + Math.exp(-Math.abs(l))) - xs[s * px + j] * l;
-                }
-                logW[s] -= bce;
+                logW[s] -= net.reconstructionLoss(xs, s * px, (s + 1) * px);
             }
             double max = Double.NEGATIVE_INFINITY;
             for (double v : logW) {

@@ -17,7 +17,12 @@ import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.Json;
 import org.sparkvi.random.CounterRandom;
 
-/** A trained VAE: its configuration and parameters (model.json and parameters.bin, big-endian doubles, exact). */
+/**
+ * A trained VAE: its configuration and parameters (model.json and parameters.bin, big-endian doubles, exact). The
+ * configuration records the precision it was trained in (a float32 model's parameters are float32 values, stored as
+ * doubles exactly) and evaluation runs in that precision; model.json files from before precision was recorded are
+ * double-precision models.
+ */
 public record VaeModel(VaeConfig config, double[] params) implements java.io.Serializable {
     /** Writes model.json and parameters.bin into {@code dir} on any Hadoop file system (the ML writer's form). */
     public void write(FileSystem fs, Path dir) {
@@ -85,6 +90,7 @@ public record VaeModel(VaeConfig config, double[] params) implements java.io.Ser
         } catch (JsonProcessingException e) {
             throw notModel(dir, "cannot read " + file + ": not JSON (" + oneLine(e.getOriginalMessage()) + ")");
         }
+        recordedPrecision(node);
         List<String> missing = new ArrayList<>();
         Json.MAPPER.valueToTree(VaeConfig.defaults()).fieldNames().forEachRemaining(f -> {
             if (node == null || !node.has(f)) {
@@ -102,6 +108,13 @@ public record VaeModel(VaeConfig config, double[] params) implements java.io.Ser
             Throwable why = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw notModel(dir, "cannot read " + file + ": " + oneLine(why instanceof JsonProcessingException j
                     ? j.getOriginalMessage() : why.getMessage()));
+        }
+    }
+
+    /** A configuration written before precision was recorded gets the precision it was trained in (double). */
+    static void recordedPrecision(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("precision")) {
+            o.put("precision", VaeConfig.UNRECORDED.name());
         }
     }
 
@@ -131,25 +144,25 @@ public record VaeModel(VaeConfig config, double[] params) implements java.io.Ser
 
     /** Pixel probabilities of n images decoded from z ~ N(0, I) drawn from the seed: n × input. */
     public double[] sample(int n, long seed) {
-        VaeNetwork net = new VaeNetwork(config);
+        VaeForward net = VaeForward.of(config, params);
         double[] z = new double[n * config.latent()];
         for (int i = 0; i < z.length; i++) {
             z[i] = CounterRandom.normal(seed, 600, i);
         }
-        net.decode(params, z, n);
-        return probabilities(net.logits, n * config.input());
+        net.decode(z, n);
+        return probabilities(net.logits(), n * config.input());
     }
 
     /** Pixel probabilities of the reconstructions (decoded posterior means) of the first n test images. */
     public double[] reconstruct(MnistData test, int n) {
-        VaeNetwork net = new VaeNetwork(config);
+        VaeForward net = VaeForward.of(config, params);
         double[] x = new double[n * test.pixels()];
         for (int i = 0; i < n; i++) {
             VaeEvaluation.pixels(test, i, config, x, i);
         }
-        net.encode(params, x, n);
-        net.decode(params, java.util.Arrays.copyOf(net.mu, n * config.latent()), n);
-        return probabilities(net.logits, n * config.input());
+        net.encode(x, n);
+        net.decode(java.util.Arrays.copyOf(net.mu(), n * config.latent()), n);
+        return probabilities(net.logits(), n * config.input());
     }
 
     private static double[] probabilities(double[] logits, int n) {

@@ -159,6 +159,11 @@ public final class VaeNetwork {
 
     /** The same sum over the flat range [from, to) of pixels (one image's: row r·input to (r+1)·input). */
     double reconstructionLoss(double[] x, int from, int to) {
+        return reconstructionLoss(logits, x, from, to);
+    }
+
+    /** Σ softplus(ℓ) − x ℓ over [from, to), softplus(ℓ) = max(ℓ, 0) + log(1 + e^{−|ℓ|}) (finite for any finite ℓ). */
+    static double reconstructionLoss(double[] logits, double[] x, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
             double l = logits[i];
@@ -218,20 +223,8 @@ public final class VaeNetwork {
         return loss;
     }
 
-    /** −ELBO of a batch with the analytic KL and one z per image, without gradients. */
-    public double loss(double[] p, double[] x, double[] eps, int b) {
-        int lat = config.latent();
-        encode(p, x, b);
-        for (int i = 0; i < b * lat; i++) {
-            z[i] = mu[i] + Math.exp(0.5 * logvar[i]) * eps[i];
-        }
-        double kl = analyticKl(0, b * lat);
-        decode(p, z, b);
-        return reconstructionLoss(x, b) + kl;
-    }
-
-    /** KL(q(z|x) ‖ N(0, I)) = Σ −½(1 + log σ² − μ² − σ²) over the flat range [from, to) of the current μ, log σ². */
-    double analyticKl(int from, int to) {
+    /** KL(q(z|x) ‖ N(0, I)) = Σ −½(1 + log σ² − μ² − σ²) over the flat range [from, to) of μ, log σ². */
+    static double analyticKl(double[] mu, double[] logvar, int from, int to) {
         double kl = 0;
         for (int i = from; i < to; i++) {
             kl += -0.5 * (1 + logvar[i] - mu[i] * mu[i] - Math.exp(logvar[i]));

@@ -30,6 +30,9 @@ public final class VaeTrainer {
         int start;
         if (resume == null) {
             params = layout.initialParameters(c.seed());
+            if (c.inFloat()) {
+                Floats.round(params); // float32 training starts from the same draws, rounded
+            }
             adam = new Adam(layout.size(), c.learningRate(), c.beta1(), c.beta2(), c.adamEps());
             metrics = new ArrayList<>();
             start = 0;

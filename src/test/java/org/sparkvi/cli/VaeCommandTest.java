@@ -76,6 +76,30 @@ class VaeCommandTest {
         assertTrue(!Files.exists(checkpoints.resolve("epoch-001")), "no checkpoint of the diverged epoch");
     }
 
+    @Test
+    void aCheckpointResumesOnlyInItsPrecisionAndVaeSampleReadsEitherPrecision() throws Exception {
+        TestSpark.get();
+        Path out = dir.resolve("vae");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "vae", "--precision", "double", "--output", out.toString(), "--epochs", "1", "--hidden",
+                "16", "--latent", "4", "--test-images", "20", "--iwae-images", "5", "--iwae-k", "2"), err.toString());
+        JsonNode model = Json.MAPPER.readTree(Files.readString(out.resolve("model/model.json")));
+        assertEquals("DOUBLE", model.get("precision").asText(), "the model records its precision");
+        StringWriter refused = new StringWriter();
+        assertEquals(2, run(refused, "vae", "--resume", dir.resolve("vae-checkpoints").toString(), "--epochs", "2",
+                "--hidden", "16", "--latent", "4", "--output", dir.resolve("float").toString()), refused.toString());
+        assertTrue(refused.toString().contains("was trained in double precision; resume it with --precision double"),
+                refused.toString());
+        // a model.json from before precision was recorded is a double-precision model
+        Files.writeString(out.resolve("model/model.json"), Files.readString(out.resolve("model/model.json"))
+                .replaceAll("(?m)^\\s*\"precision\"[^\\n]*\\n", "").replace(",\n}", "\n}"));
+        assertTrue(!Files.readString(out.resolve("model/model.json")).contains("precision"));
+        assertEquals(0, run(err, "vae-sample", "--model", out.toString(), "--n", "4", "--output",
+                dir.resolve("samples").toString()), err.toString());
+        assertEquals(org.sparkvi.vae.VaeConfig.Precision.DOUBLE,
+                org.sparkvi.vae.VaeModel.load(out.toString(), new org.apache.hadoop.conf.Configuration()).config().precision());
+    }
+
     static String[] concat(String first, String... rest) {
         String[] a = new String[rest.length + 1];
         a[0] = first;

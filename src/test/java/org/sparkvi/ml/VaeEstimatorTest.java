@@ -52,15 +52,17 @@ class VaeEstimatorTest {
     void theCommandsConfigurationReadsBackFromTheParamsUnchanged() {
         // the vae command trains through Vae.of: every field of its configuration must survive the params
         VaeConfig c = new VaeConfig(784, 32, 6, 3, 50, 2e-3, 0.9, 0.999, 1e-8, 0.2, 17L, VaeConfig.Binarize.DYNAMIC,
-                VaeConfig.Estimator.STL);
+                VaeConfig.Estimator.STL, VaeConfig.Precision.DOUBLE);
         assertEquals(c, Vae.of(c, "steps").config());
         Vae steps = Vae.of(c, "steps");
         assertEquals("steps", steps.getOrDefault(steps.engine()));
         assertEquals(VaeConfig.defaults(), Vae.of(VaeConfig.defaults(), "auto").config());
         assertEquals(VaeConfig.defaults(), new Vae().config());
         assertThrows(IllegalArgumentException.class, () -> Vae.of(new VaeConfig(784, 32, 6, 3, 50, 2e-3, 0.5, 0.999,
-                1e-8, 0.2, 17L, VaeConfig.Binarize.ROUND, VaeConfig.Estimator.ANALYTIC), "auto"));
+                1e-8, 0.2, 17L, VaeConfig.Binarize.ROUND, VaeConfig.Estimator.ANALYTIC, VaeConfig.Precision.FLOAT), "auto"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Vae().setBinarize("maybe"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Vae().setPrecision("half")).getMessage()
+                .contains("precision must be one of [float, double], got 'half'"));
         assertTrue(e.getMessage().contains("binarize must be one of [round, dynamic], got 'maybe'"), e.getMessage());
     }
 

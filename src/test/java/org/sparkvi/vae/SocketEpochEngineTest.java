@@ -49,10 +49,12 @@ class SocketEpochEngineTest {
             TrainingState s = VaeTrainer.train(c, train, test, 100, engine, resume, VaeListener.NONE, null);
             SocketEpochEngine.EpochStats stats = engine.lastEpochStats();
             assertEquals(8, stats.steps());
-            // each rank sends 2(P−1)/P of the parameters per step, 8 bytes each, plus P−1 losses
+            // each rank sends 2(P−1)/P of the parameters per step, 4 bytes each in float32 and 8 in double, plus P−1
+            // losses (8 bytes each)
             int size = new VaeLayout(c).size();
-            double expected = 8.0 * (2 * (size - (size / partitions)) + (partitions - 1));
-            assertTrue(Math.abs(stats.bytesPerRankPerStep() - expected) <= 8.0 * 2 * (partitions - 1),
+            int bytes = c.inFloat() ? Float.BYTES : Double.BYTES;
+            double expected = (double) bytes * 2 * (size - (size / partitions)) + 8.0 * (partitions - 1);
+            assertTrue(Math.abs(stats.bytesPerRankPerStep() - expected) <= bytes * 2.0 * (partitions - 1),
                     stats + " vs about " + expected);
             return s;
         }
@@ -70,9 +72,12 @@ class SocketEpochEngineTest {
     }
 
     @Test
-    void socketEngineEqualsTheInMemoryEngineBitForBit() {
-        for (int p : new int[] {2, 4}) {
-            assertSameState(barrier(CONFIG, p, null), socket(CONFIG, p, null));
+    void socketEngineEqualsTheInMemoryEngineBitForBitInBothPrecisions() {
+        for (VaeConfig.Precision precision : VaeConfig.Precision.values()) {
+            for (int p : new int[] {2, 4}) {
+                VaeConfig c = CONFIG.withPrecision(precision);
+                assertSameState(barrier(c, p, null), socket(c, p, null));
+            }
         }
     }
 
@@ -112,7 +117,7 @@ class SocketEpochEngineTest {
     @Test
     void aHugeLearningRateDivergesAtTheSameStepAsTheInMemoryEngine() {
         VaeConfig c = new VaeConfig(784, 64, 16, 2, 50, 1000, 0.9, 0.999, 1e-8, 0.2, 0, VaeConfig.Binarize.ROUND,
-                VaeConfig.Estimator.ANALYTIC);
+                VaeConfig.Estimator.ANALYTIC, VaeConfig.Precision.FLOAT);
         DivergenceException inMemory = assertThrows(DivergenceException.class, () -> barrier(c, 2, null));
         DivergenceException sockets;
         try (SocketEpochEngine engine = new SocketEpochEngine(TestSpark.get(), train, 2)) {

@@ -1,0 +1,80 @@
+package org.sparkvi.vae;
+
+/**
+ * The images of a global minibatch that one shard holds (image i in shard i mod P, at i div P in it), their pixels
+ * and ε (keyed by seed, epoch and image, {@link TrainingData}), and the network of the run's precision: a task's
+ * scratch, reused step to step. Not thread-safe: one per thread.
+ */
+final class SubBatch {
+    final VaeConfig config;
+    private VaeNetwork network;
+    private FloatVaeNetwork floatNetwork;
+    private int[] rows = new int[0];
+    private double[] x = new double[0];
+    private double[] eps = new double[0];
+    private float[] xf = new float[0];
+    private float[] epsf = new float[0];
+
+    SubBatch(VaeConfig config) {
+        this.config = config;
+    }
+
+    /** Fills the rows of {@code batch} that shard {@code partition} of {@code partitions} holds; returns their count. */
+    private int fill(byte[] pixels, int partitions, int partition, int epoch, int[] batch) {
+        int px = config.input();
+        int lat = config.latent();
+        if (rows.length < batch.length) {
+            rows = new int[batch.length];
+            x = new double[batch.length * px];
+            eps = new double[batch.length * lat];
+        }
+        int b = 0;
+        for (int i : batch) {
+            if (i % partitions == partition) {
+                rows[b++] = i;
+            }
+        }
+        for (int r = 0; r < b; r++) {
+            int i = rows[r];
+            TrainingData.pixels(pixels, (i / partitions) * px, px, i, epoch, config, x, r);
+            TrainingData.epsilon(config.seed(), epoch, i, lat, eps, r);
+        }
+        return b;
+    }
+
+    /** The loss of the shard's images of the batch (in batch order, one sub-batch), their gradient added into grad. */
+    double lossAndGradient(byte[] pixels, int partitions, int partition, double[] params, int epoch, int[] batch,
+                           double[] grad) {
+        int b = fill(pixels, partitions, partition, epoch, batch);
+        if (b == 0) {
+            return 0;
+        }
+        if (network == null) {
+            network = new VaeNetwork(config);
+        }
+        return network.lossAndGradient(params, x, eps, b, grad);
+    }
+
+    /**
+     * The same in float32: pixels and ε rounded to float32 (pixels are 0 or 1, exact). The gradient is written into
+     * grad (the float network writes every entry), not added.
+     */
+    double lossAndGradient(byte[] pixels, int partitions, int partition, float[] params, int epoch, int[] batch,
+                           float[] grad) {
+        int b = fill(pixels, partitions, partition, epoch, batch);
+        if (b == 0) {
+            java.util.Arrays.fill(grad, 0);
+            return 0;
+        }
+        if (floatNetwork == null) {
+            floatNetwork = new FloatVaeNetwork(config);
+        }
+        if (xf.length < x.length) {
+            xf = new float[x.length];
+            epsf = new float[eps.length];
+        }
+        Floats.narrow(x, xf, b * config.input());
+        Floats.narrow(eps, epsf, b * config.latent());
+        return floatNetwork.lossAndGradient(params, xf, epsf, b, grad);
+    }
+}
