@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * class path (nothing downloaded), a master and workers, each a JVM of its own, and drivers submitted to it through
  * SparkSubmit in client mode. {@link #close} stops every process it started by its id, children first.
  */
-final class LoopbackCluster implements AutoCloseable {
+public final class LoopbackCluster implements AutoCloseable {
     private final Path home;
     private final Path appJar;
     private final int port;
@@ -93,6 +93,11 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     private void awaitWorkers(int workers, int webUi) throws Exception {
+        awaitWorkers(workers, webUi, home);
+    }
+
+    /** Waits up to 90 s until the master whose web UI is on webUi counts {@code workers} live workers. */
+    public static void awaitWorkers(int workers, int webUi, Path logs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             try {
@@ -108,11 +113,16 @@ final class LoopbackCluster implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("the workers did not register within 90 s; logs in " + home);
+        throw new IllegalStateException("the workers did not register within 90 s; logs in " + logs);
     }
 
     @Override
     public void close() {
+        stop(processes);
+    }
+
+    /** Stops processes in reverse order of start, each by its id with its children first; forcibly after 15 s. */
+    public static void stop(List<Process> processes) {
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process p = processes.get(i);
             List<ProcessHandle> children = p.descendants().toList();
@@ -129,7 +139,8 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on the loopback interface now. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -203,9 +203,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
 
     /** The first {@code images} training images of dir. */
     static MnistData firstImages(Path dir, int images) {
-        MnistData all = MnistData.load(dir, "train");
-        int n = Math.min(images, all.count());
-        return new MnistData(n, all.pixels(), Arrays.copyOf(all.images(), n * all.pixels()), Arrays.copyOf(all.labels(), n));
+        return MnistData.load(dir, "train").first(images);
     }
 
     static VaeConfig config(VaeConfig base, String precision) {

@@ -35,6 +35,12 @@ public record MnistData(int count, int pixels, byte[] images, byte[] labels) {
     }
 
     /** Pixel j of image i, scaled to [0, 1]. */
+    /** The first {@code n} images (all of them when there are fewer). */
+    public MnistData first(int n) {
+        int m = Math.min(n, count);
+        return new MnistData(m, pixels, java.util.Arrays.copyOf(images, m * pixels), java.util.Arrays.copyOf(labels, m));
+    }
+
     public double intensity(int i, int j) {
         return (images[i * pixels + j] & 0xff) / 255.0;
     }

@@ -19,7 +19,7 @@ import org.sparkvi.vae.VaeModel;
 /**
  * The socket engine across executors: a standalone cluster of two workers with 2 cores each (one executor of 2 cores
  * on each), started once for the class. A VAE epoch over 2 and 4 partitions gives parameters bit-identical to the
- * in-memory engine in local mode with the same partitions (and within 1e-9 of single-process training), and killing
+ * in-memory engine in local mode with the same partitions (and within float32 round-off, 1e-5, of single-process training), and killing
  * one executor's JVM by its pid mid-epoch ends in the parameters of an uninterrupted run. Every process is stopped by
  * its id.
  */
@@ -75,7 +75,9 @@ class SocketEngineClusterTest {
             for (int i = 0; i < single.length; i++) {
                 maxDiff = Math.max(maxDiff, Math.abs(sockets[i] - single[i]));
             }
-            assertTrue(maxDiff < 1e-9, p + " partitions vs single process: " + maxDiff);
+            // float32 (the default): VaeTrainingTest's bound, 1e-5 = 1% of one Adam step (a shard missed or counted
+            // twice would move parameters by a whole step, 1e-3); the sum's grouping differs in the last bit only
+            assertTrue(maxDiff < 1e-5, p + " partitions vs single process: " + maxDiff);
         }
     }
 

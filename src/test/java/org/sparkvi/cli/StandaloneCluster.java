@@ -3,7 +3,6 @@ package org.sparkvi.cli;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.sparkvi.bench.LoopbackCluster;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -41,18 +41,18 @@ final class StandaloneCluster implements AutoCloseable {
         appJar = dir.resolve("sparkvi-test-app.jar");
         jar(Path.of("target/classes"), appJar);
         flags = Arrays.asList(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions().split(" "));
-        port = freePort();
-        int webUi = freePort();
+        port = LoopbackCluster.freePort();
+        int webUi = LoopbackCluster.freePort();
         start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--webui-port", String.valueOf(webUi));
         for (int w = 0; w < workers; w++) {
             Path work = dir.resolve("worker-" + w);
             Files.createDirectories(work);
             start("worker-" + w, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
-                    String.valueOf(coresPerWorker), "--memory", workerMemory, "--webui-port", String.valueOf(freePort()),
+                    String.valueOf(coresPerWorker), "--memory", workerMemory, "--webui-port", String.valueOf(LoopbackCluster.freePort()),
                     "--work-dir", work.toString(), url());
         }
-        awaitWorkers(dir, workers, webUi);
+        LoopbackCluster.awaitWorkers(workers, webUi, home);
     }
 
     String url() {
@@ -118,45 +118,9 @@ final class StandaloneCluster implements AutoCloseable {
                 .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
     }
 
-    private void awaitWorkers(Path dir, int workers, int webUi) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            try {
-                var conn = (java.net.HttpURLConnection) new java.net.URI("http://127.0.0.1:" + webUi + "/json/").toURL()
-                        .openConnection();
-                conn.setConnectTimeout(1000);
-                String json = new String(conn.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                if (org.sparkvi.io.Json.MAPPER.readTree(json).path("aliveworkers").asInt() >= workers) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the master's web UI is not up yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the workers did not register within 90 s; logs in " + home);
-    }
-
     @Override
     public void close() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process p = processes.get(i);
-            List<ProcessHandle> children = p.descendants().toList();
-            children.forEach(ProcessHandle::destroy);
-            p.destroy();
-            try {
-                if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            children.forEach(c -> {
-                if (c.isAlive()) {
-                    c.destroyForcibly();
-                }
-            });
-        }
+        LoopbackCluster.stop(processes);
     }
 
     boolean allStopped() {
@@ -165,12 +129,6 @@ final class StandaloneCluster implements AutoCloseable {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static void jar(Path classes, Path target) throws IOException {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -33,8 +32,7 @@ class SocketEpochEngineTest {
 
     @BeforeAll
     static void data() {
-        MnistData all = MnistData.load(Path.of("data/mnist-sample"), "train");
-        train = new MnistData(400, all.pixels(), Arrays.copyOf(all.images(), 400 * all.pixels()), Arrays.copyOf(all.labels(), 400));
+        train = MnistData.load(Path.of("data/mnist-sample"), "train").first(400);
         test = MnistData.load(Path.of("data/mnist-sample"), "t10k");
     }
 

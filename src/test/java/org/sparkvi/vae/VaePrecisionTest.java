@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class VaePrecisionTest {
     static MnistData first(int n) {
-        MnistData all = MnistData.load(Path.of("data/mnist-sample"), "train");
-        return new MnistData(n, all.pixels(), Arrays.copyOf(all.images(), n * all.pixels()), Arrays.copyOf(all.labels(), n));
+        return MnistData.load(Path.of("data/mnist-sample"), "train").first(n);
     }
 
     static TrainingState train(VaeConfig c, MnistData data) {

@@ -44,8 +44,7 @@ class VaeTrainingTest {
 
     @BeforeAll
     static void data() {
-        MnistData all = MnistData.load(Path.of("data/mnist-sample"), "train");
-        train = new MnistData(400, all.pixels(), Arrays.copyOf(all.images(), 400 * all.pixels()), Arrays.copyOf(all.labels(), 400));
+        train = MnistData.load(Path.of("data/mnist-sample"), "train").first(400);
         test = MnistData.load(Path.of("data/mnist-sample"), "t10k");
         reference = VaeTrainer.train(CONFIG, train, test, 100, new LocalGradientSource(CONFIG, train), null, VaeListener.NONE, null);
         VaeConfig d = config(VaeConfig.Precision.DOUBLE);
