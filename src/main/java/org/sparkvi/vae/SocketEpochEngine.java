@@ -16,14 +16,16 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.allreduce.Handshake;
 import org.sparkvi.allreduce.PeerMesh;
+import org.sparkvi.allreduce.Rendezvous;
 import org.sparkvi.allreduce.SliceAllReduce;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.SparkSessions;
 
 /**
  * A whole epoch in one Spark barrier stage whose P tasks may run on any executors: they find each other once, then
- * exchange gradients over their own sockets. Each task binds a server socket on port 0, one
- * {@code BarrierTaskContext.allGather} shares every task's host:port (with the stage id and attempt), and the tasks
+ * exchange gradients over their own sockets. Each task binds a server socket on port 0, a tracker
+ * ({@link Rendezvous}) on the driver shares every task's host:port with the others of its stage attempt (it replaces
+ * {@code BarrierTaskContext.allGather}, which costs a second: its task side sleeps 1,000 ms between looks), and the tasks
  * link into a {@link PeerMesh}. Each step: every task computes its shard's share of the minibatch gradient, a
  * {@link SliceAllReduce} reduce-scatter gives rank r the rank-ordered sum of slice r (the order of
  * {@link BarrierEpochEngine} and {@link SparkGradientSource}, so all three are bit-identical with the same partitions)
@@ -48,6 +50,8 @@ public final class SocketEpochEngine implements EpochEngine {
     private final SparkSession spark;
     private final JavaRDD<SparkGradientSource.Shard> shards;
     private final int partitions;
+    private final Rendezvous tracker;
+    private final String trackerHost;
     private volatile EpochStats last;
 
     /**
@@ -65,6 +69,14 @@ public final class SocketEpochEngine implements EpochEngine {
         }
         this.spark = spark;
         this.partitions = partitions;
+        SparkConf conf = spark.sparkContext().getConf();
+        this.trackerHost = conf.get("spark.driver.host");
+        try {
+            this.tracker = Rendezvous.open(InetAddress.getByName(conf.get("spark.driver.bindAddress", trackerHost)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the socket engine's rendezvous on the driver (" + trackerHost
+                    + "): " + e.getMessage(), e);
+        }
         this.shards = SparkGradientSource.cacheShards(spark, data, partitions);
     }
 
@@ -127,7 +139,7 @@ public final class SocketEpochEngine implements EpochEngine {
 
     /** What every task of an epoch starts from. */
     record Start(VaeConfig config, double[] params, Adam adam, int[] order, int epoch, String bindAddress,
-                 long timeoutMillis) implements Serializable {
+                 long timeoutMillis, String trackerHost, int trackerPort) implements Serializable {
     }
 
     /** One task's share of the result: its slice of parameters and moments, and what it measured. */
@@ -140,7 +152,7 @@ public final class SocketEpochEngine implements EpochEngine {
     public double epoch(VaeConfig c, double[] params, Adam adam, int epoch, int[] order, StepProgress progress) {
         SparkConf conf = spark.sparkContext().getConf();
         Start start = new Start(c, params.clone(), adam, order, epoch, conf.get(BIND_ADDRESS, null),
-                conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT));
+                conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost, tracker.port());
         Broadcast<Start> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(start);
         try {
             scala.Function1<scala.collection.Iterator<SparkGradientSource.Shard>, scala.collection.Iterator<SliceResult>> task =
@@ -211,14 +223,14 @@ public final class SocketEpochEngine implements EpochEngine {
         int p = shard.partition();
         int ranks = shard.partitions();
         String host = st.bindAddress() != null ? st.bindAddress() : hostOf(tc.getTaskInfos()[p].address());
-        PeerMesh mesh = PeerMesh.bind(InetAddress.getByName(host), new Handshake(tc.stageId(), tc.stageAttemptNumber(), p,
-                ranks), (int) Math.min(Integer.MAX_VALUE, st.timeoutMillis()));
+        Handshake self = new Handshake(tc.stageId(), tc.stageAttemptNumber(), p, ranks);
+        int timeout = (int) Math.min(Integer.MAX_VALUE, st.timeoutMillis());
+        PeerMesh mesh = PeerMesh.bind(InetAddress.getByName(host), self, timeout);
         // success, failure or kill: the sockets go
         tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> mesh.close());
         long r0 = System.nanoTime();
-        String[] peers = tc.allGather(tc.stageId() + " " + tc.stageAttemptNumber() + " " + host + " "
-                + mesh.address().getPort());
-        mesh.connect(addresses(peers, tc.stageId(), tc.stageAttemptNumber()));
+        mesh.connect(Rendezvous.join(new InetSocketAddress(st.trackerHost(), st.trackerPort()), self,
+                new InetSocketAddress(host, mesh.address().getPort()), timeout));
         long rendezvous = System.nanoTime() - r0;
 
         VaeConfig c = st.config();
@@ -375,20 +387,6 @@ public final class SocketEpochEngine implements EpochEngine {
         }
     }
 
-    /** The allGather's messages (partition order) as addresses; each must come from this stage attempt. */
-    static List<InetSocketAddress> addresses(String[] peers, int stageId, int attempt) {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (String peer : peers) {
-            String[] f = peer.split(" ");
-            if (Integer.parseInt(f[0]) != stageId || Integer.parseInt(f[1]) != attempt) {
-                throw new IllegalStateException("rendezvous mixed stage attempts: " + peer + " in stage " + stageId
-                        + " attempt " + attempt);
-            }
-            out.add(new InetSocketAddress(f[2], Integer.parseInt(f[3])));
-        }
-        return out;
-    }
-
     /** "host:port" → host (an IPv6 literal keeps its colons). */
     static String hostOf(String address) {
         int colon = address.lastIndexOf(':');
@@ -403,6 +401,7 @@ public final class SocketEpochEngine implements EpochEngine {
 
     @Override
     public void close() {
+        tracker.close();
         shards.unpersist(false);
     }
 }

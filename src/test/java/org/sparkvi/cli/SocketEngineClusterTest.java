@@ -82,7 +82,7 @@ class SocketEngineClusterTest {
     }
 
     static int rendezvous(String driverLog) {
-        return driverLog.split("received all updates from tasks, finished successfully", -1).length - 1;
+        return driverLog.split("rendezvous: all ", -1).length - 1;
     }
 
     @Test
@@ -94,7 +94,7 @@ class SocketEngineClusterTest {
         Path out = dir.resolve("killed");
         Process driver = cluster.launch(log, CONF, StandaloneClusterTest.concat(vae, "--data",
                 Path.of("data/mnist-sample").toAbsolutePath().toString(), "--output", out.toString()));
-        // the driver's BarrierCoordinator logs each rendezvous (one per epoch); after the second, epoch 2 is stepping
+        // the driver's tracker logs each rendezvous (one per epoch); after the second, epoch 2 is stepping
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (rendezvous(Files.readString(log)) < 2) {
             assertTrue(driver.isAlive(), "the driver ended before epoch 2 began; see " + log);
