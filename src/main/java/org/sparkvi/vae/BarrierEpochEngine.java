@@ -117,10 +117,9 @@ public final class BarrierEpochEngine implements EpochEngine {
                     scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
                     .mapToPair(a -> new scala.Tuple2<>(0, a)).reduceByKey(Math::max, 1).values().collect());
             Exchange x = e.attempts.get(done.get(0));
-            double[] m = new double[params.length];
-            double[] v = new double[params.length];
-            x.replica.copyOut(params, m, v);
-            adam.advance(m, v, x.updates);
+            double[][] state = x.replica.slice(0, params.length);
+            System.arraycopy(state[0], 0, params, 0, params.length);
+            adam.advance(state[1], state[2], x.updates);
             return x.lossSum;
         } finally {
             EPOCHS.remove(key);

@@ -1,11 +1,17 @@
 package org.sparkvi.vae;
 
+import java.io.IOException;
+import java.util.Arrays;
+import org.sparkvi.allreduce.SliceAllReduce;
+
 /**
  * The training state that the tasks of a lockstep engine share, in the run's precision (the exchange's element type:
  * {@link #elementBytes()}): the parameters and Adam's moments, and one gradient buffer per shard. A step: every shard
  * writes its gradient ({@link #shardGradient}), then each sums a slice over the shards in shard order and applies
  * Adam to it ({@link #reduceAndUpdate}); the sum (0 + g₀) + g₁ + … is the merge order of the stepwise engine, so
- * the engines agree bit for bit.
+ * the engines agree bit for bit. Across executors ({@link SocketEpochEngine}) a task holds a replica of one shard and
+ * the sum over the ranks travels through a {@link SliceAllReduce} in the same precision ({@link #reduceScatter},
+ * {@link #updateReduced}, {@link #allGather}).
  */
 abstract class Replica {
     /** Bytes per exchanged value: 4 (float32) or 8 (double). */
@@ -20,8 +26,17 @@ abstract class Replica {
     /** Entries [from, to): the gradients summed over the shards in shard order, then Adam's step t on them. */
     abstract void reduceAndUpdate(Adam adam, int from, int to, long t);
 
-    /** The parameters and moments, widened into double arrays (exact for float32). */
-    abstract void copyOut(double[] params, double[] m, double[] v);
+    /** Shard 0's gradient summed over the ranks in rank order, for this rank's slice; every rank's loss, by rank. */
+    abstract double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException;
+
+    /** Adam's step t on entries [from, to) with the gradient {@link #reduceScatter} summed. */
+    abstract void updateReduced(Adam adam, int from, int to, long t);
+
+    /** This rank's updated slice of the parameters to every other rank, theirs into this replica. */
+    abstract void allGather(SliceAllReduce ar) throws IOException;
+
+    /** Entries [from, to) of the parameters and of both moments, widened into double arrays (exact for float32). */
+    abstract double[][] slice(int from, int to);
 
     static Replica of(VaeConfig c, double[] params, double[] m, double[] v, int shards) {
         return c.inFloat() ? new FloatReplica(params, m, v, shards) : new DoubleReplica(params, m, v, shards);
@@ -54,7 +69,7 @@ abstract class Replica {
 
         @Override
         double shardGradient(VaeConfig c, SparkGradientSource.Shard shard, int rank, int epoch, int[] batch) {
-            java.util.Arrays.fill(grads[rank], 0);
+            Arrays.fill(grads[rank], 0);
             return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, grads[rank]);
         }
 
@@ -71,10 +86,24 @@ abstract class Replica {
         }
 
         @Override
-        void copyOut(double[] p, double[] mOut, double[] vOut) {
-            System.arraycopy(params, 0, p, 0, p.length);
-            System.arraycopy(m, 0, mOut, 0, p.length);
-            System.arraycopy(v, 0, vOut, 0, p.length);
+        double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException {
+            return ar.reduceScatter(grads[0], new double[] {ownLoss}, summed);
+        }
+
+        @Override
+        void updateReduced(Adam adam, int from, int to, long t) {
+            adam.applyTo(params, m, v, summed, from, to, t);
+        }
+
+        @Override
+        void allGather(SliceAllReduce ar) throws IOException {
+            ar.allGather(params);
+        }
+
+        @Override
+        double[][] slice(int from, int to) {
+            return new double[][] {Arrays.copyOfRange(params, from, to), Arrays.copyOfRange(m, from, to),
+                Arrays.copyOfRange(v, from, to)};
         }
     }
 
@@ -83,6 +112,7 @@ abstract class Replica {
         final float[] m;
         final float[] v;
         final float[][] grads;
+        private float[] reduced; // the all-reduced gradient, only across executors
 
         FloatReplica(double[] params, double[] m, double[] v, int shards) {
             this.params = Floats.narrow(params);
@@ -112,10 +142,33 @@ abstract class Replica {
         }
 
         @Override
-        void copyOut(double[] p, double[] mOut, double[] vOut) {
-            Floats.widen(params, p, p.length);
-            Floats.widen(m, mOut, p.length);
-            Floats.widen(v, vOut, p.length);
+        double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException {
+            if (reduced == null) {
+                reduced = new float[params.length];
+            }
+            return ar.reduceScatter(grads[0], new double[] {ownLoss}, reduced);
+        }
+
+        @Override
+        void updateReduced(Adam adam, int from, int to, long t) {
+            adam.applyTo(params, m, v, reduced, from, to, t);
+        }
+
+        @Override
+        void allGather(SliceAllReduce ar) throws IOException {
+            ar.allGather(params);
+        }
+
+        @Override
+        double[][] slice(int from, int to) {
+            double[][] out = new double[3][to - from];
+            float[][] in = {params, m, v};
+            for (int k = 0; k < 3; k++) {
+                for (int i = from; i < to; i++) {
+                    out[k][i - from] = in[k][i];
+                }
+            }
+            return out;
         }
     }
 }

@@ -236,7 +236,8 @@ public final class SocketEpochEngine implements EpochEngine {
         VaeConfig c = st.config();
         int size = st.params().length;
         SliceAllReduce ar = new SliceAllReduce(mesh, size, 1);
-        Weights w = c.inFloat() ? new FloatWeights(st) : new DoubleWeights(st);
+        // the broadcast value is shared by the executor's tasks: the replica copies it (in the run's precision)
+        Replica w = Replica.of(c, st.params(), st.adam().firstMoment(), st.adam().secondMoment(), 1);
         long t = st.adam().step();
         int n = st.order().length;
         int steps = (n + c.batchSize() - 1) / c.batchSize();
@@ -249,7 +250,7 @@ public final class SocketEpochEngine implements EpochEngine {
         for (int start = 0; start < n; start += c.batchSize(), s++) {
             int[] batch = Arrays.copyOfRange(st.order(), start, Math.min(n, start + c.batchSize()));
             long c0 = System.nanoTime();
-            double own = w.gradient(c, shard, st.epoch(), batch);
+            double own = w.shardGradient(c, shard, 0, st.epoch(), batch);
             long e0 = System.nanoTime();
             compute += e0 - c0;
             double[][] losses = w.reduceScatter(ar, own);
@@ -264,7 +265,7 @@ public final class SocketEpochEngine implements EpochEngine {
                 s++;
                 break;
             }
-            w.update(st.adam(), ar.from(), ar.to(), t + s + 1);
+            w.updateReduced(st.adam(), ar.from(), ar.to(), t + s + 1);
             long e1 = System.nanoTime();
             w.allGather(ar);
             exchange += System.nanoTime() - e1;
@@ -276,115 +277,6 @@ public final class SocketEpochEngine implements EpochEngine {
         double[][] slice = w.slice(from, to);
         return new SliceResult(p, from, slice[0], slice[1], slice[2], lossSum, updates, Arrays.copyOf(stepLosses, s),
                 exchange, compute, ar.bytesSent(), rendezvous);
-    }
-
-    /**
-     * A task's parameters, Adam moments, gradient and summed slice in the run's precision; the exchange carries that
-     * precision (4 bytes a value in float32, half the traffic).
-     */
-    private interface Weights {
-        /** This shard's loss, its gradient written into the gradient buffer. */
-        double gradient(VaeConfig c, SparkGradientSource.Shard shard, int epoch, int[] batch);
-
-        double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException;
-
-        void update(Adam adam, int from, int to, long t);
-
-        void allGather(SliceAllReduce ar) throws IOException;
-
-        /** Parameters, first and second moments over [from, to), as doubles (exact for float32). */
-        double[][] slice(int from, int to);
-    }
-
-    private static final class DoubleWeights implements Weights {
-        final double[] params;
-        final double[] m;
-        final double[] v;
-        final double[] g;
-        final double[] summed;
-
-        DoubleWeights(Start st) {
-            params = st.params().clone(); // the broadcast value is shared by the executor's tasks: not written
-            m = st.adam().firstMoment();
-            v = st.adam().secondMoment();
-            g = new double[params.length];
-            summed = new double[params.length];
-        }
-
-        @Override
-        public double gradient(VaeConfig c, SparkGradientSource.Shard shard, int epoch, int[] batch) {
-            Arrays.fill(g, 0);
-            return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, g);
-        }
-
-        @Override
-        public double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException {
-            return ar.reduceScatter(g, new double[] {ownLoss}, summed);
-        }
-
-        @Override
-        public void update(Adam adam, int from, int to, long t) {
-            adam.applyTo(params, m, v, summed, from, to, t);
-        }
-
-        @Override
-        public void allGather(SliceAllReduce ar) throws IOException {
-            ar.allGather(params);
-        }
-
-        @Override
-        public double[][] slice(int from, int to) {
-            return new double[][] {Arrays.copyOfRange(params, from, to), Arrays.copyOfRange(m, from, to),
-                Arrays.copyOfRange(v, from, to)};
-        }
-    }
-
-    private static final class FloatWeights implements Weights {
-        final float[] params;
-        final float[] m;
-        final float[] v;
-        final float[] g;
-        final float[] summed;
-
-        FloatWeights(Start st) {
-            params = Floats.narrow(st.params()); // exact: a float run keeps float32 values in its double arrays
-            m = Floats.narrow(st.adam().firstMoment());
-            v = Floats.narrow(st.adam().secondMoment());
-            g = new float[params.length];
-            summed = new float[params.length];
-        }
-
-        @Override
-        public double gradient(VaeConfig c, SparkGradientSource.Shard shard, int epoch, int[] batch) {
-            return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, g); // writes all of g
-        }
-
-        @Override
-        public double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException {
-            return ar.reduceScatter(g, new double[] {ownLoss}, summed);
-        }
-
-        @Override
-        public void update(Adam adam, int from, int to, long t) {
-            adam.applyTo(params, m, v, summed, from, to, t);
-        }
-
-        @Override
-        public void allGather(SliceAllReduce ar) throws IOException {
-            ar.allGather(params);
-        }
-
-        @Override
-        public double[][] slice(int from, int to) {
-            double[][] out = {new double[to - from], new double[to - from], new double[to - from]};
-            float[][] in = {params, m, v};
-            for (int k = 0; k < 3; k++) {
-                for (int i = from; i < to; i++) {
-                    out[k][i - from] = in[k][i];
-                }
-            }
-            return out;
-        }
     }
 
     /** "host:port" → host (an IPv6 literal keeps its colons). */
