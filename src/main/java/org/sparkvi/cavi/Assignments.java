@@ -1,15 +1,15 @@
 package org.sparkvi.cavi;
 
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
+import org.sparkvi.io.ColumnarParquetFile;
 
 /** Each event's cluster under a model: id, catalogue index, most likely cluster, its probability, all responsibilities. */
 public final class Assignments {
@@ -23,40 +23,35 @@ public final class Assignments {
     private Assignments() {
     }
 
-    /** The table, lazily; {@link #release} the returned broadcast after the table has been written. */
-    public static Dataset<Row> table(SparkSession spark, JavaRDD<EventBlock> blocks, CaviModel model,
-                                     List<Broadcast<?>> broadcasts) {
-        Broadcast<ResponsibilityKernel> kernel = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .broadcast(model.kernel());
-        broadcasts.add(kernel);
-        JavaRDD<AssignmentRow> rows = blocks.flatMap(b -> {
-            ResponsibilityKernel kern = kernel.value();
-            return new java.util.Iterator<AssignmentRow>() {
-                int n;
-
-                @Override
-                public boolean hasNext() {
-                    return n < b.size;
-                }
-
-                @Override
-                public AssignmentRow next() {
-                    double[] r = kern.responsibilities(b, n);
-                    int c = ClusterEvents.argmax(r);
-                    AssignmentRow row = new AssignmentRow(b.idOf(n), b.index[n], c, r[c], r);
-                    n++;
-                    return row;
-                }
-            };
-        });
-        // the bean encoder orders columns by name: put them back in the table's order
-        return spark.createDataset(rows.rdd(), Encoders.bean(AssignmentRow.class))
-                .select("id", "index", "cluster", "probability", "responsibilities");
+    /**
+     * Writes the table to the folder {@code dir} as Parquet, one file per partition ({@code part-NNNNN.parquet}),
+     * straight from the cached blocks' columns ({@link AssignmentColumns}); returns the number of rows written.
+     * Each file appears whole or not at all, and a retried task rewrites the same file with the same bytes.
+     */
+    public static long write(SparkSession spark, JavaRDD<EventBlock> blocks, CaviModel model, String dir) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<ResponsibilityKernel> kernel = jsc.broadcast(model.kernel());
+        Broadcast<SerializableConfiguration> conf = jsc.broadcast(
+                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
+        java.util.Map<String, String> footer = java.util.Map.of(SPARK_SCHEMA_KEY, SCHEMA.json());
+        int bytesPerRow = AssignmentColumns.bytesPerRow(model.k());
+        try {
+            List<Long> rows = blocks.mapPartitionsWithIndex((Integer p, java.util.Iterator<EventBlock> it) -> {
+                List<EventBlock> part = new java.util.ArrayList<>();
+                it.forEachRemaining(part::add);
+                long n = AssignmentColumns.rows(part);
+                ColumnarParquetFile.write(conf.value().value(), new Path(dir, String.format("part-%05d.parquet", p)),
+                        AssignmentColumns.PARQUET_SCHEMA, footer, n, bytesPerRow,
+                        new AssignmentColumns(part, kernel.value()));
+                return List.of(n).iterator();
+            }, false).collect();
+            return rows.stream().mapToLong(Long::longValue).sum();
+        } finally {
+            kernel.destroy();
+            conf.destroy();
+        }
     }
 
-    public static void release(List<Broadcast<?>> broadcasts) {
-        broadcasts.forEach(Broadcast::destroy);
-        broadcasts.clear();
-    }
-
+    /** Where Spark's own Parquet writer keeps the table's Spark schema, so a reader gets it back unchanged. */
+    private static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
 }

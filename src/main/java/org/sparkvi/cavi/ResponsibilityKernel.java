@@ -79,7 +79,11 @@ public final class ResponsibilityKernel implements Serializable {
 
     /** The responsibilities r_n· of event n of a block. */
     public double[] responsibilities(EventBlock block, int n) {
-        double[] r = new double[k];
+        return responsibilities(block, n, new double[k]);
+    }
+
+    /** The responsibilities r_n· of event n of a block, into {@code r} (length K), which is returned. */
+    public double[] responsibilities(EventBlock block, int n, double[] r) {
         logResponsibilities(block, n, r);
         for (int c = 0; c < k; c++) {
             r[c] = Math.exp(r[c]);

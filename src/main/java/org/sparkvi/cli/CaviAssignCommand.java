@@ -2,14 +2,11 @@ package org.sparkvi.cli;
 
 import org.sparkvi.spark.SparkSessions;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.cavi.AssignmentSummary;
-import org.sparkvi.cavi.Assignments;
 import org.sparkvi.cavi.CaviModel;
 import org.sparkvi.io.AtomicOutput;
 import org.sparkvi.io.OutputRequest;
@@ -57,7 +54,6 @@ public final class CaviAssignCommand implements Callable<Integer> {
         try (AtomicOutput out = new AtomicOutput(output, hadoop)) {
             LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(input, format, m.coords(),
                     m.strength(), m.weightColumn(), partitions, true));
-            List<Broadcast<?>> broadcasts = new ArrayList<>();
             try {
                 CaviClusteringModel fitted = CaviClusteringModel.of(m);
                 AssignmentSummary summary = fitted.assignmentSummary(spark, cat, input, modelDir);
@@ -65,8 +61,8 @@ public final class CaviAssignCommand implements Callable<Integer> {
                     LOG.warn(cat.duplicateIds().warning());
                 }
                 out.writeString("summary.json", Json.write(summary));
-                SparkSessions.describe(spark, "Write assignments.parquet", () -> fitted.assignments(spark, cat,
-                        broadcasts).write().mode(SaveMode.ErrorIfExists).parquet(out.path("assignments.parquet")));
+                SparkSessions.describe(spark, "Write assignments.parquet",
+                        () -> fitted.writeAssignments(spark, cat, out.path("assignments.parquet")));
                 SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)", () -> cat.rejectedTable(spark)
                         .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet")));
                 out.commit();
@@ -74,7 +70,6 @@ public final class CaviAssignCommand implements Callable<Integer> {
                         summary.nUsed(), summary.nRejected().total(), summary.k(), summary.meanLogScore(), out.target());
                 return summary;
             } finally {
-                Assignments.release(broadcasts);
                 cat.release();
             }
         }

@@ -4,7 +4,6 @@ import org.sparkvi.spark.SparkSessions;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,7 +14,6 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkvi.io.Rows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkvi.cavi.Assignments;
 import org.sparkvi.cavi.CaviModel;
 import org.sparkvi.cavi.CaviOptions;
 import org.sparkvi.cavi.CaviSummary;
@@ -76,7 +74,6 @@ public final class CaviJob {
             phases.note("records", cat.records());
             phases.note("cached_bytes_per_event", (double) cat.cachedBytes() / cat.used());
             phases.note("partitions", cat.partitions().getNumPartitions());
-            List<Broadcast<?>> broadcasts = new ArrayList<>();
             try {
                 if (cat.duplicateIds() != null && cat.duplicateIds().warning() != null) {
                     LOG.warn(cat.duplicateIds().warning());
@@ -96,14 +93,13 @@ public final class CaviJob {
                 if (!summary.converged()) {
                     LOG.warn("the best run did not converge within {} iterations", c.options().maxIter());
                 }
-                CaviSummary written = write(spark, out, cat, fitted, summary, broadcasts, phases);
+                CaviSummary written = write(spark, out, cat, fitted, summary, phases);
                 phases.time("commit the output", out::commit);
                 LOG.info("phases:\n{}", phases.render());
                 System.out.print(CaviTable.render(written));
                 System.out.println("outputs in " + out.target());
                 return written;
             } finally {
-                Assignments.release(broadcasts);
                 cat.release();
             }
         }
@@ -115,7 +111,7 @@ public final class CaviJob {
      * mostly waits); one that cannot be drawn is skipped ({@link Picture}) and its warning goes into summary.json.
      */
     private static CaviSummary write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviClusteringModel fittedModel,
-                                     CaviSummary fitted, List<Broadcast<?>> broadcasts, JobPhases phases) {
+                                     CaviSummary fitted, JobPhases phases) {
         CaviModel model = fittedModel.caviModel();
         MapSample sample = phases.time("events for the map", () -> SparkSessions.describe(spark, "Events for the map",
                 () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L)));
@@ -129,9 +125,8 @@ public final class CaviJob {
         phases.time("write clusters.parquet", () -> SparkSessions.describe(spark, "Write clusters.parquet", () ->
                 clustersTable(spark, fitted).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
         phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
-                "Write assignments.parquet (final E-step)", () -> fittedModel.assignments(spark, cat, broadcasts)
-                        .write().mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false")
-                        .parquet(out.path("assignments.parquet"))));
+                "Write assignments.parquet (final E-step)",
+                () -> fittedModel.writeAssignments(spark, cat, out.path("assignments.parquet"))));
         phases.time("write rejected.parquet", () -> SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",
                 () -> cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
         byte[][] drawn = phases.time("write: wait for the pictures", pictures::join);

@@ -15,8 +15,6 @@ import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.DoubleArrayParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -32,7 +30,6 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.cavi.AssignmentSummary;
 import org.sparkvi.cavi.Assignments;
@@ -196,12 +193,12 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
     }
 
     /**
-     * The responsibilities of a loaded catalogue's events, one row each (the {@code cavi} and {@code cavi-assign}
-     * commands' assignments.parquet, schema {@link Assignments#SCHEMA}); the kernel's broadcast is added to
-     * {@code broadcasts} for the caller to destroy once the table is written.
+     * Writes the responsibilities of a loaded catalogue's events, one row each, as Parquet into the folder
+     * {@code dir} (the {@code cavi} and {@code cavi-assign} commands' assignments.parquet, schema
+     * {@link Assignments#SCHEMA}); returns the number of rows.
      */
-    public Dataset<Row> assignments(SparkSession spark, LoadedCatalogue cat, List<Broadcast<?>> broadcasts) {
-        return Assignments.table(spark, cat.blocks(), model, broadcasts);
+    public long writeAssignments(SparkSession spark, LoadedCatalogue cat, String dir) {
+        return Assignments.write(spark, cat.blocks(), model, dir);
     }
 
     /** What {@code cavi-assign} reports of a loaded catalogue under this model: its ELBO terms, sizes and scores. */

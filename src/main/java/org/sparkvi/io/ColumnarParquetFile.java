@@ -1,0 +1,125 @@
+package org.sparkvi.io;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * One Parquet file written value by value into its columns' writers (parquet-column's {@link ColumnWriteStore}, the
+ * layer under parquet-hadoop's record writer), for tables whose rows already sit in columns: no row objects, no
+ * record-consumer bookkeeping per field. Snappy pages, PLAIN encoding (no dictionary: the tables written this way
+ * are unique ids and probabilities), statistics kept. The file is written under a hidden temporary name beside
+ * the target and renamed onto it when complete, so a task retried by Spark replaces its own earlier attempt and a
+ * reader never sees half a file; on the local file system no {@code .crc} file is written beside it.
+ */
+public final class ColumnarParquetFile {
+    /** Writes row {@code row} of the source: one {@code write} per column (repeated columns: one per element). */
+    @FunctionalInterface
+    public interface Rows {
+        void write(long row, ColumnWriter[] columns);
+    }
+
+    private static final long ROW_GROUP_BYTES = 64L << 20;
+
+    private ColumnarParquetFile() {
+    }
+
+    /**
+     * Writes {@code rows} rows to {@code target}, in row groups of about 64 MB ({@code bytesPerRow}, an estimate of
+     * a row's encoded size, sets how many rows a group holds), with {@code footer} as the file's key-value metadata.
+     */
+    public static void write(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
+                             long rows, int bytesPerRow, Rows source) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        if (fs instanceof LocalFileSystem local) {
+            fs = local.getRawFileSystem();
+        }
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
+        ParquetProperties props = ParquetProperties.builder().withDictionaryEncoding(false).build();
+        CodecFactory codecs = new CodecFactory(conf, props.getPageSizeThreshold());
+        try {
+            ParquetFileWriter file = new ParquetFileWriter(outputFile(fs, tmp), schema, ParquetFileWriter.Mode.CREATE,
+                    ROW_GROUP_BYTES, 0);
+            file.start();
+            List<ColumnDescriptor> descriptors = schema.getColumns();
+            long groupRows = Math.max(1, ROW_GROUP_BYTES / Math.max(1, bytesPerRow));
+            for (long from = 0; from < rows; from += groupRows) {
+                long to = Math.min(rows, from + groupRows);
+                ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
+                        codecs.getCompressor(CompressionCodecName.SNAPPY), schema, HeapByteBufferAllocator.getInstance(),
+                        props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+                ColumnWriteStore store = props.newColumnWriteStore(schema, pages, pages);
+                ColumnWriter[] columns = new ColumnWriter[descriptors.size()];
+                for (int c = 0; c < columns.length; c++) {
+                    columns[c] = store.getColumnWriter(descriptors.get(c));
+                }
+                for (long row = from; row < to; row++) {
+                    source.write(row, columns);
+                    store.endRecord();
+                }
+                file.startBlock(to - from);
+                store.flush();
+                pages.flushToFileWriter(file);
+                file.endBlock();
+                store.close();
+                pages.close();
+            }
+            file.end(new HashMap<>(footer));
+            fs.delete(target, false);
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("could not rename " + tmp + " to " + target);
+            }
+        } catch (IOException | RuntimeException e) {
+            fs.delete(tmp, false);
+            throw e;
+        } finally {
+            codecs.release();
+        }
+    }
+
+    private static OutputFile outputFile(FileSystem fs, Path path) {
+        return new OutputFile() {
+            @Override
+            public PositionOutputStream create(long blockSizeHint) throws IOException {
+                return HadoopStreams.wrap(fs.create(path, false));
+            }
+
+            @Override
+            public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+                return HadoopStreams.wrap(fs.create(path, true));
+            }
+
+            @Override
+            public boolean supportsBlockSize() {
+                return false;
+            }
+
+            @Override
+            public long defaultBlockSize() {
+                return 0;
+            }
+
+            @Override
+            public String getPath() {
+                return path.toString();
+            }
+        };
+    }
+}
