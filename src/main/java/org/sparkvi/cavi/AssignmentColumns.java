@@ -20,14 +20,14 @@ final class AssignmentColumns implements ColumnarParquetFile.Rows {
             + " required group responsibilities (LIST) { repeated group list { required double element; } } }");
 
     private final List<EventBlock> blocks;
-    private final ResponsibilityKernel kernel;
+    private final BlockResponsibilities responsibilities;
     private final double[] r;
     private int block;
     private int n;
 
     AssignmentColumns(List<EventBlock> blocks, ResponsibilityKernel kernel) {
         this.blocks = blocks;
-        this.kernel = kernel;
+        this.responsibilities = new BlockResponsibilities(kernel);
         this.r = new double[kernel.k];
     }
 
@@ -52,7 +52,7 @@ final class AssignmentColumns implements ColumnarParquetFile.Rows {
             b = blocks.get(++block);
             n = 0;
         }
-        kernel.responsibilities(b, n, r);
+        responsibilities.of(b, n, r);
         int best = ClusterEvents.argmax(r);
         columns[0].write(id(b, n), 0, 0);
         columns[1].write(b.index[n], 0, 0);

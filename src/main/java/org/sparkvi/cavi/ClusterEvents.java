@@ -47,8 +47,10 @@ public final class ClusterEvents implements Serializable {
     }
 
     public ClusterEvents add(EventBlock b, ResponsibilityKernel kernel) {
+        BlockResponsibilities responsibilities = new BlockResponsibilities(kernel);
+        double[] r = new double[k];
         for (int n = 0; n < b.size; n++) {
-            double[] r = kernel.responsibilities(b, n);
+            responsibilities.of(b, n, r);
             double w = b.weight(n);
             for (int c = 0; c < k; c++) {
                 expectedCount[c] += w * r[c];

@@ -100,6 +100,31 @@ final class VectorEStep {
         return end;
     }
 
+    /**
+     * r_nk = E_nk / Σ_n for events [from, from + len) of a block (len a multiple of the lane count, at most a chunk),
+     * into ws.l at [k * chunk + (n − from)]: passes 1 and 2, then one division per event.
+     */
+    static void responsibilities(ResponsibilityKernel kern, EventBlock b, Workspace ws, int from, int len) {
+        logits(kern, b, ws, from, len);
+        exponentials(ws, len);
+        DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+        for (int i = 0; i < len; i += LANES) {
+            one.div(DoubleVector.fromArray(SPECIES, ws.sum, i)).intoArray(ws.scaled, i);
+        }
+        for (int c = 0; c < ws.k; c++) {
+            int o = c * ws.chunk;
+            for (int i = 0; i < len; i += LANES) {
+                DoubleVector.fromArray(SPECIES, ws.l, o + i).mul(DoubleVector.fromArray(SPECIES, ws.scaled, i))
+                        .intoArray(ws.l, o + i);
+            }
+        }
+    }
+
+    /** The events of a block that {@link #responsibilities} covers: whole lanes from the start. */
+    static int vectorEnd(EventBlock b) {
+        return AVAILABLE ? b.size - b.size % LANES : 0;
+    }
+
     /** Pass 1: l_nk into ws.l, M_n into ws.max. */
     private static void logits(ResponsibilityKernel kern, EventBlock b, Workspace ws, int from, int len) {
         int d = kern.d;

@@ -52,6 +52,45 @@ class VectorEStepTest {
         }
     }
 
+    @Test
+    void chunkedResponsibilitiesAreTheKernelsToRoundOff() {
+        Random rnd = new Random(7);
+        for (int trial = 0; trial < 12; trial++) {
+            int d = 1 + trial % 3;
+            int k = trial < 8 ? 1 + rnd.nextInt(9) : trial < 10 ? 64 : 256;
+            double[] centers = new double[k * d];
+            double[] rates = new double[k];
+            double[] pi = new double[k];
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < d; j++) {
+                    centers[c * d + j] = rnd.nextGaussian() * 3;
+                }
+                rates[c] = 1 + rnd.nextDouble() * 30;
+                pi[c] = 1.0 / k;
+            }
+            List<EventBlock> blocks = new SyntheticCatalogue(centers, rates, pi, 1.5).blocks(trial, 0,
+                    1 + rnd.nextInt(1500), 1 + rnd.nextInt(700));
+            DataMoments m = new DataMoments(d);
+            blocks.forEach(m::add);
+            Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
+            VariationalParameters q = VariationalParameters.initial(h, new LocalCaviData(blocks)
+                    .seedCenters(CaviOptions.defaults().withK(k), 0), m.totalWeight(), m.meanStrength());
+            ResponsibilityKernel kern = new ResponsibilityKernel(h, q);
+            BlockResponsibilities chunked = new BlockResponsibilities(kern);
+            double[] r = new double[k];
+            for (EventBlock b : blocks) {
+                for (int n = 0; n < b.size; n++) {
+                    double[] expected = kern.responsibilities(b, n);
+                    chunked.of(b, n, r);
+                    for (int c = 0; c < k; c++) {
+ // exp(l − logsumexp) in the kernel carries logsumexp's rounding, up to ~1e-13 at |l| ~ 1000
+                        assertEquals(expected[c], r[c], 1e-12, "K=" + k + " event " + n + " of " + b.size + ", cluster " + c);
+                    }
+                }
+            }
+        }
+    }
+
     /** Sums of up to a few thousand terms in another order: agreement to 1e-12 relative of the terms' scale. */
     private static void close(double expected, double actual) {
         assertEquals(expected, actual, 1e-12 * Math.max(1, Math.abs(expected)));
