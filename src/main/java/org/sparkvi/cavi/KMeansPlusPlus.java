@@ -43,7 +43,13 @@ public final class KMeansPlusPlus {
                 }
                 dist = Math.min(dist, s);
             }
-            double key = -Math.log(CounterRandom.uniform(seed, stream, b.index[n])) / (w * dist);
+            double u = CounterRandom.uniform(seed, stream, b.index[n]);
+            // −log u ≥ 1 − u: where 1 − u already exceeds best.key·w·D² (with a margin far above round-off), the key
+            // is surely larger than the best one's, and its log is not needed (soon true of nearly every event)
+            if (best != null && 1 - u > best.key * (w * dist) * (1 + 1e-9)) {
+                continue;
+            }
+            double key = -Math.log(u) / (w * dist);
             if (Double.isNaN(key)) {
                 key = Double.POSITIVE_INFINITY;
             }
