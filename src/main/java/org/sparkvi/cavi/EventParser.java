@@ -102,8 +102,7 @@ public final class EventParser implements Serializable {
             }
             long[] hashes = null;
             if (cols.id >= 0) {
-                hashes = java.util.Arrays.copyOf(idHashes, idCount);
-                java.util.Arrays.sort(hashes);
+                hashes = java.util.Arrays.copyOf(RadixSort.sort(idHashes, idCount), idCount);
             }
             return new CataloguePartition(block.build(), rejections, records, byReason,
                     new CataloguePartition.IdHashes(hashes));
