@@ -122,14 +122,31 @@ public final class CaviJob {
                             () -> Picture.draw("clusters.png", () -> CaviPictures.clusterMap(model, fitted, sample), skipped)),
                     phases.time("draw elbo.png (beside the writes)",
                             () -> Picture.draw("elbo.png", () -> CaviPictures.elbo(fitted), skipped))});
-        phases.time("write clusters.parquet", () -> SparkSessions.describe(spark, "Write clusters.parquet", () ->
-                clustersTable(spark, fitted).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
-        phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
-                "Write assignments.parquet (final E-step)",
-                () -> fittedModel.writeAssignments(spark, cat, out.path("assignments.parquet"))));
-        phases.time("write rejected.parquet", () -> SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",
-                () -> cat.rejectedTable(spark).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
-        byte[][] drawn = phases.time("write: wait for the pictures", pictures::join);
+        // the two small tables go on a thread of their own, beside the big one: a small table's Spark job is mostly
+        // planning, task launch and commit, which overlap with assignments.parquet's arithmetic
+        java.util.concurrent.CompletableFuture<Void> smallTables = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            phases.time("write clusters.parquet (beside assignments)", () -> SparkSessions.describe(spark,
+                    "Write clusters.parquet", () -> clustersTable(spark, fitted).coalesce(1).write()
+                            .mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
+            phases.time("write rejected.parquet (beside assignments)", () -> SparkSessions.describe(spark,
+                    "Write rejected.parquet (the quarantine)", () -> cat.rejectedTable(spark).coalesce(1).write()
+                            .mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
+        });
+        try {
+            phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
+                    "Write assignments.parquet (final E-step)",
+                    () -> fittedModel.writeAssignments(spark, cat, out.path("assignments.parquet"))));
+        } catch (RuntimeException | Error e) {
+            // nothing may still be writing into the staging folder when the caller deletes it
+            try {
+                smallTables.join();
+            } catch (RuntimeException other) {
+                e.addSuppressed(other);
+            }
+            throw e;
+        }
+        phases.time("write: wait for clusters.parquet and rejected.parquet", () -> joinUnwrapped(smallTables));
+        byte[][] drawn = phases.time("write: wait for the pictures", () -> joinUnwrapped(pictures));
         byte[] map = drawn[0];
         byte[] elbo = drawn[1];
         CaviSummary summary = fitted.withWarnings(skipped);
@@ -144,6 +161,21 @@ public final class CaviJob {
             phases.time("write elbo.png", () -> out.writeBytes("elbo.png", elbo));
         }
         return summary;
+    }
+
+    /** The result of work done on another thread, or its failure as it was thrown there. */
+    private static <T> T joinUnwrapped(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     static final StructType CLUSTERS_SCHEMA = new StructType()
