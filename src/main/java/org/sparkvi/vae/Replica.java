@@ -23,6 +23,14 @@ abstract class Replica {
     /** Zeroes shard {@code rank}'s gradient and computes its share of the batch into it; returns its loss. */
     abstract double shardGradient(VaeConfig c, SparkGradientSource.Shard shard, int rank, int epoch, int[] batch);
 
+    /**
+     * Across executors: shard 0's gradient, its finished parts handed to {@code ar} during the backward pass (float32;
+     * the double path sends it all in {@link #reduceScatter}); returns the loss.
+     */
+    double shardGradientSending(VaeConfig c, SparkGradientSource.Shard shard, int epoch, int[] batch, SliceAllReduce ar) {
+        return shardGradient(c, shard, 0, epoch, batch);
+    }
+
     /** Entries [from, to): the gradients summed over the shards in shard order, then Adam's step t on them. */
     abstract void reduceAndUpdate(Adam adam, int from, int to, long t);
 
@@ -249,6 +257,17 @@ abstract class Replica {
         @Override
         double shardGradient(VaeConfig c, SparkGradientSource.Shard shard, int rank, int epoch, int[] batch) {
             return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, grads[rank]); // writes it all
+        }
+
+        @Override
+        double shardGradientSending(VaeConfig c, SparkGradientSource.Shard shard, int epoch, int[] batch,
+                                    SliceAllReduce ar) {
+            float[] g = grads[0];
+            double[] scalar = new double[1];
+            return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, g, (from, loss) -> {
+                scalar[0] = loss;
+                ar.ready(g, scalar, from);
+            });
         }
 
         @Override

@@ -237,6 +237,18 @@ public final class SocketEpochEngine implements EpochEngine {
 
     /** The state the executors cached at the last epoch's end (as the driver received it), or null. */
     private record EndState(String token, VaeConfig config, double[] params, double[] m, double[] v, long step) {
+        /** A copy of the driver's state under token, in recycled's arrays where they fit. */
+        static EndState of(String token, VaeConfig c, double[] params, Adam adam, EndState recycled) {
+            boolean reuse = recycled != null && recycled.params.length == params.length;
+            double[][] copies = new double[3][];
+            double[][] from = {params, adam.m, adam.v};
+            for (int k = 0; k < 3; k++) {
+                copies[k] = reuse ? (k == 0 ? recycled.params : k == 1 ? recycled.m : recycled.v) : new double[params.length];
+                System.arraycopy(from[k], 0, copies[k], 0, params.length);
+            }
+            return new EndState(token, c, copies[0], copies[1], copies[2], adam.step());
+        }
+
         boolean matches(VaeConfig c, double[] p, Adam adam) {
             return config.equals(c) && step == adam.step() && Arrays.equals(params, p) && Arrays.equals(m, adam.m)
                     && Arrays.equals(v, adam.v);
@@ -251,6 +263,7 @@ public final class SocketEpochEngine implements EpochEngine {
         String startToken = lastEnd != null && lastEnd.matches(c, params, adam) ? lastEnd.token()
                 : run + "/" + serial + "/start";
         String endToken = run + "/" + serial + "/end";
+        EndState recycled = lastEnd;
         lastEnd = null;
         // the driver's state is not touched until the job is over: encoded only if a task's executor misses it
         store.offer("start/" + startToken, () -> Replica.encode(c, params, adam.m, adam.v));
@@ -316,16 +329,14 @@ public final class SocketEpochEngine implements EpochEngine {
                 slices.add(SliceResult.read(meta));
                 payloads[r] = b;
             }
-            double[] m = adam.firstMoment();
-            double[] v = adam.secondMoment();
-            for (SliceResult r : slices) {
-                Replica.readInto(c, payloads[r.rank()], params, m, v, r.from(), r.to());
+            for (SliceResult r : slices) { // the stage is over and the store encodes no more: written in place
+                Replica.readInto(c, payloads[r.rank()], params, adam.m, adam.v, r.from(), r.to());
             }
             SliceResult first = slices.get(0);
-            adam.advance(m, v, first.updates());
+            adam.advance(first.updates());
             int steps = (order.length + c.batchSize() - 1) / c.batchSize();
             if (first.updates() == steps) { // the tasks cached this end state (not after a diverged step)
-                lastEnd = new EndState(endToken, c, params.clone(), adam.firstMoment(), adam.secondMoment(), adam.step());
+                lastEnd = EndState.of(endToken, c, params, adam, recycled);
             }
             replayProgress(c, order, first.stepLosses(), progress);
             record(slices);
@@ -423,7 +434,7 @@ public final class SocketEpochEngine implements EpochEngine {
             }
             int[] batch = Arrays.copyOfRange(st.order(), start, Math.min(n, start + c.batchSize()));
             long c0 = System.nanoTime();
-            double own = w.shardGradient(c, shard, 0, st.epoch(), batch);
+            double own = w.shardGradientSending(c, shard, st.epoch(), batch, ar); // sends as the layers finish
             long e0 = System.nanoTime();
             compute += e0 - c0;
             double[][] losses = w.reduceScatter(ar, own);

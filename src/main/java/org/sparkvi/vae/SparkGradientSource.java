@@ -201,7 +201,14 @@ public final class SparkGradientSource implements GradientSource {
 
     /** The same in float32. */
     static double shardLossAndGradient(VaeConfig c, Shard shard, float[] params, int epoch, int[] batch, float[] grad) {
-        return subBatch(c).lossAndGradient(shard.pixels(), shard.partitions(), shard.partition(), params, epoch, batch, grad);
+        return shardLossAndGradient(c, shard, params, epoch, batch, grad, null);
+    }
+
+    /** The same, telling {@code ready} during the backward pass which entries of grad are final. */
+    static double shardLossAndGradient(VaeConfig c, Shard shard, float[] params, int epoch, int[] batch, float[] grad,
+                                       FloatVaeNetwork.GradientReady ready) {
+        return subBatch(c).lossAndGradient(shard.pixels(), shard.partitions(), shard.partition(), params, epoch, batch,
+                grad, ready);
     }
 
     @Override

@@ -52,7 +52,10 @@ class SocketEpochEngineTest {
             int size = new VaeLayout(c).size();
             int bytes = c.inFloat() ? Float.BYTES : Double.BYTES;
             double expected = (double) bytes * 2 * (size - (size / partitions)) + 8.0 * (partitions - 1);
-            assertTrue(Math.abs(stats.bytesPerRankPerStep() - expected) <= bytes * 2.0 * (partitions - 1),
+            // float32 slices travel in chunks as the backward pass finishes layers: 8 bytes of header each, at most
+            // one per layer boundary and one more per peer
+            double headers = c.inFloat() ? 8.0 * 6 * (partitions - 1) : 0;
+            assertTrue(Math.abs(stats.bytesPerRankPerStep() - expected) <= bytes * 2.0 * (partitions - 1) + headers,
                     stats + " vs about " + expected);
             return s;
         }
