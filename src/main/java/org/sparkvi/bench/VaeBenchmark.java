@@ -133,7 +133,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                 clusterRow(dir, n, c, p, ceiling);
             }
         }
-        if (!skipStepsEngine) {
+        if (!skipStepsEngine && !clusterOnly) {
             System.out.printf(Locale.ROOT, "%nper step, one Spark job per step, 2 partitions (mean ms over the last run's steps)"
                     + "%n%-10s %9s %9s %10s %15s %7s%n", "precision", "total", "compute", "broadcast", "sched+transfer", "merge");
             for (String p : precisions) {

@@ -227,12 +227,6 @@ public final class SocketEpochEngine implements EpochEngine {
                 }
             }
         }
-
-        static void clear() {
-            synchronized (ENTRIES) {
-                ENTRIES.clear();
-            }
-        }
     }
 
     /** The state the executors cached at the last epoch's end (as the driver received it), or null. */
