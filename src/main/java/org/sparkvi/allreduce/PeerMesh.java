@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A TCP connection between every pair of P ranks, over {@code java.nio} socket channels. Each rank binds a server
- * socket on an ephemeral port ({@link #bind}), the ranks share their addresses by some rendezvous (a Spark barrier
- * stage's allGather), and {@link #connect} links them: rank r dials every higher rank and accepts every lower one,
+ * socket on an ephemeral port ({@link #bind}), the ranks share their addresses by some rendezvous (the driver's
+ * {@link Rendezvous}), and {@link #connect} links them: rank r dials every higher rank and accepts every lower one,
  * each connection opened by a {@link Handshake} that the acceptor checks (a stale attempt's connection is refused and
  * closed; the acceptor keeps waiting for the right one).
  *

@@ -30,6 +30,10 @@ public final class SliceAllReduce implements AutoCloseable {
     private ByteBuffer gathered; // this rank's slice, sent to everyone
     private final ByteBuffer incoming;
     private final ByteBuffer[] slots; // the other ranks' messages to this rank (scalars, slice), indexed by rank
+    private final ByteBuffer header = ByteBuffer.allocateDirect(2 * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final int[] sentDownTo; // float32 reduce-scatter: per rank, the lowest entry of its slice queued so far
+    private boolean started; // the current float32 reduce-scatter has sent its scalars
+    private float[] received = new float[0];
     private long bytesSent;
 
     /** @param scalars how many values of its own each rank adds to its reduce-scatter messages */
@@ -44,10 +48,12 @@ public final class SliceAllReduce implements AutoCloseable {
         int maxSlice = (size + ranks - 1) / ranks;
         this.outgoing = new ByteBuffer[ranks];
         for (int q = 0; q < ranks; q++) {
-            if (q != rank) {
-                outgoing[q] = ByteBuffer.allocateDirect(Double.BYTES * (scalars + maxSlice)).order(ByteOrder.LITTLE_ENDIAN);
+            if (q != rank) { // room for the double path, and for the float path's chunk headers (a few per step)
+                outgoing[q] = ByteBuffer.allocateDirect(Double.BYTES * (scalars + maxSlice) + 64 * Integer.BYTES)
+                        .order(ByteOrder.LITTLE_ENDIAN);
             }
         }
+        this.sentDownTo = new int[ranks];
         this.gathered = ByteBuffer.allocateDirect(Double.BYTES * maxSlice).order(ByteOrder.LITTLE_ENDIAN);
         this.incoming = ByteBuffer.allocateDirect(Double.BYTES * (scalars + maxSlice)).order(ByteOrder.LITTLE_ENDIAN);
         this.slots = new ByteBuffer[ranks];
@@ -130,39 +136,84 @@ public final class SliceAllReduce implements AutoCloseable {
     }
 
     /**
-     * {@link #reduceScatter(double[], double[], double[])} for float32 vectors: 4 bytes a value on the wire, summed in
-     * float in rank order, ((0f + g_0,i) + g_1,i) + …, as an in-memory float sum over the ranks would be. The scalars
-     * stay double.
+     * Float32 reduce-scatter, part one (optional, any number of times before {@link #reduceScatter(float[], double[],
+     * float[])}): entries [readyFrom, size) of {@code contribution} are final, so the parts of the other ranks' slices
+     * among them that have not gone yet are copied out now and queued on the sender thread, while the caller computes
+     * the rest (a backward pass finishes the last layers' gradients first). The first call also sends the scalars.
+     * The sum is unchanged (each entry still ((0f + g_0,i) + g_1,i) + … in rank order): only when bytes travel moves.
      */
-    public double[][] reduceScatter(float[] contribution, double[] myScalars, float[] summed) throws IOException {
+    public void ready(float[] contribution, double[] myScalars, int readyFrom) {
         check(contribution.length, myScalars.length);
         for (int k = 1; k < ranks; k++) {
             int q = (rank + k) % ranks;
-            ByteBuffer b = outgoing[q].clear();
-            for (double s : myScalars) {
-                b.putDouble(s);
+            ByteBuffer b = outgoing[q];
+            if (!started) {
+                b.clear();
+                for (double s : myScalars) {
+                    b.putDouble(s);
+                }
+                send(q, b.duplicate().flip());
+                sentDownTo[q] = Slices.to(size, q, ranks);
             }
             int qf = Slices.from(size, q, ranks);
-            int qt = Slices.to(size, q, ranks);
-            b.asFloatBuffer().put(contribution, qf, qt - qf);
-            b.position(b.position() + Float.BYTES * (qt - qf)).flip();
-            send(q, b);
+            int lo = Math.max(qf, readyFrom);
+            if (lo < sentDownTo[q]) { // a chunk: [offset in the slice, length], then the values
+                int start = b.position();
+                b.putInt(lo - qf).putInt(sentDownTo[q] - lo);
+                b.asFloatBuffer().put(contribution, lo, sentDownTo[q] - lo);
+                b.position(b.position() + Float.BYTES * (sentDownTo[q] - lo));
+                send(q, b.duplicate().position(start).limit(b.position()));
+                sentDownTo[q] = lo;
+            }
         }
+        started = true;
+    }
+
+    /**
+     * {@link #reduceScatter(double[], double[], double[])} for float32 vectors: 4 bytes a value on the wire, summed in
+     * float in rank order, ((0f + g_0,i) + g_1,i) + …, as an in-memory float sum over the ranks would be. The scalars
+     * stay double. Whatever {@link #ready} has not sent yet goes now; a message is the sender's scalars, then chunks
+     * of its contribution to this rank's slice, each [offset, length, values], in the order the sender had them ready.
+     */
+    public double[][] reduceScatter(float[] contribution, double[] myScalars, float[] summed) throws IOException {
+        ready(contribution, myScalars, 0);
+        started = false;
         double[][] all = new double[ranks][];
         all[rank] = myScalars.clone();
+        int n = to - from;
         for (int k = 1; k < ranks; k++) {
             int q = (rank - k + ranks) % ranks;
-            ByteBuffer in = slots[q].clear().limit(Double.BYTES * scalars + Float.BYTES * (to - from));
+            ByteBuffer in = slots[q].clear().limit(Double.BYTES * scalars);
             mesh.receive(q, in);
-            in.flip();
             all[q] = new double[scalars];
-            in.asDoubleBuffer().get(all[q]);
+            in.flip().asDoubleBuffer().get(all[q]);
+            for (int covered = 0; covered < n; ) {
+                mesh.receive(q, header.clear());
+                int offset = header.getInt(0);
+                int length = header.getInt(Integer.BYTES);
+                if (offset < 0 || length <= 0 || offset + length > n) {
+                    throw new IOException("a malformed chunk from rank " + q + " (offset " + offset + ", length " + length
+                            + " in a slice of " + n + ")");
+                }
+                int at = Double.BYTES * scalars + Float.BYTES * offset;
+                mesh.receive(q, slots[q].clear().position(at).limit(at + Float.BYTES * length));
+                covered += length;
+            }
         }
         for (int q = 0; q < ranks; q++) {
-            java.nio.FloatBuffer g = q == rank ? null : slots[q].position(Double.BYTES * scalars).asFloatBuffer();
+            if (q == rank) {
+                for (int i = from; i < to; i++) {
+                    summed[i] = (q == 0 ? 0f : summed[i]) + contribution[i];
+                }
+                continue;
+            }
+            java.nio.FloatBuffer g = slots[q].clear().position(Double.BYTES * scalars).asFloatBuffer();
+            if (received.length < n) {
+                received = new float[n];
+            }
+            g.get(received, 0, n);
             for (int i = from; i < to; i++) {
-                float gi = g == null ? contribution[i] : g.get(i - from);
-                summed[i] = (q == 0 ? 0f : summed[i]) + gi;
+                summed[i] = (q == 0 ? 0f : summed[i]) + received[i - from];
             }
         }
         mesh.flush();

@@ -49,6 +49,8 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     @Option(names = "--cluster-executors", description = "executors (1 core each, one per worker) of the standalone "
             + "cluster on 127.0.0.1 that the socket engine's row starts; 0: no cluster row")
     int clusterExecutors = 2;
+    @Option(names = "--cluster-only", description = "only the socket engine's cluster row (no local rows, no exchange table)")
+    boolean clusterOnly;
     @Option(names = "--json", description = "also write the rows as a JSON list to this file")
     Path json;
 
@@ -96,6 +98,10 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         for (String p : precisions) {
             VaeConfig c = config(base, p);
             double ceiling = ceilings.get(p);
+            if (clusterOnly) {
+                clusterRow(dir, n, c, p, ceiling);
+                continue;
+            }
             report(new Row("single-process", p, 1, 0, Medians.of(run(c, train, test, 0, spark, repeats)), Double.NaN),
                     p + ", single process (no Spark)", ceiling);
             for (int parts : new int[] {1, 2}) {
@@ -127,7 +133,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                 clusterRow(dir, n, c, p, ceiling);
             }
         }
-        if (!skipStepsEngine) {
+        if (!skipStepsEngine && !clusterOnly) {
             System.out.printf(Locale.ROOT, "%nper step, one Spark job per step, 2 partitions (mean ms over the last run's steps)"
                     + "%n%-10s %9s %9s %10s %15s %7s%n", "precision", "total", "compute", "broadcast", "sched+transfer", "merge");
             for (String p : precisions) {
@@ -137,7 +143,9 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                         1e3 * t.merge / t.steps);
             }
         }
-        exchangeTable(spark, base);
+        if (!clusterOnly) {
+            exchangeTable(spark, base);
+        }
         if (json != null) {
             writeJson();
         }
@@ -161,6 +169,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
             System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
                     + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch)%n", c.batchSize() / Double.parseDouble(f[1]) * 1e3,
                     Double.parseDouble(f[5]), Double.parseDouble(f[2]), Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]));
+            System.out.println("  (the cluster driver's log: " + log + ")");
         }
     }
 

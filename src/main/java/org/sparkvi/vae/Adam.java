@@ -93,6 +93,11 @@ public final class Adam implements Serializable {
         step += steps;
     }
 
+    /** Continues after {@code steps} steps applied elsewhere to this optimiser's own moments. */
+    void advance(long steps) {
+        step += steps;
+    }
+
     public double[] firstMoment() {
         return m.clone();
     }

@@ -175,6 +175,6 @@ public final class BarrierEpochEngine implements EpochEngine {
 
     @Override
     public void close() {
-        shards.unpersist(false);
+        SparkGradientSource.releaseShards(shards);
     }
 }

@@ -156,6 +156,21 @@ public final class FloatVaeNetwork {
      * in float32.
      */
     public double lossAndGradient(float[] p, float[] x, float[] eps, int b, float[] grad) {
+        return lossAndGradient(p, x, eps, b, grad, null);
+    }
+
+    /** Told during the backward pass that grad's entries [from, size) are final, with the batch's loss. */
+    @FunctionalInterface
+    interface GradientReady {
+        void ready(int from, double loss);
+    }
+
+    /**
+     * {@link #lossAndGradient(float[], float[], float[], int, float[])}, telling {@code ready} (if not null) after each
+     * layer's backward pass from which entry on the gradient is final: the layers are laid out encoder first, and the
+     * backward pass finishes the decoder's first, so an exchange can send those while the encoder's are computed.
+     */
+    double lossAndGradient(float[] p, float[] x, float[] eps, int b, float[] grad, GradientReady ready) {
         int in = config.input();
         int h = config.hidden();
         int lat = config.latent();
@@ -190,11 +205,15 @@ public final class FloatVaeNetwork {
             }
             rec += Math.log(product);
         }
+        double loss = rec + kl;
         denseBackward(p, VaeLayout.OUT, g2, dLogits, b, grad, dG2, 0);
+        tell(ready, VaeLayout.OUT, loss);
         leakyBackward(g2, dG2, b * h);
         denseBackward(p, VaeLayout.D2, g1, dG2, b, grad, dG1, 0);
+        tell(ready, VaeLayout.D2, loss);
         leakyBackward(g1, dG1, b * h);
         denseBackward(p, VaeLayout.D1, z, dG1, b, grad, dZ, 0);
+        tell(ready, VaeLayout.D1, loss);
         for (int i = 0; i < b * lat; i++) {
             float s = sigma[i];
             if (stl) {
@@ -208,10 +227,18 @@ public final class FloatVaeNetwork {
         }
         denseBackward(p, VaeLayout.MU, h2, dMu, b, grad, dH2, 0);
         denseBackward(p, VaeLayout.LOGVAR, h2, dLogvar, b, grad, dH2, 1);
+        tell(ready, VaeLayout.MU, loss); // the heads' blocks, μ's then log σ²'s, are both done
         leakyBackward(h2, dH2, b * h);
         denseBackward(p, VaeLayout.E2, h1, dH2, b, grad, dH1, 0);
+        tell(ready, VaeLayout.E2, loss);
         leakyBackward(h1, dH1, b * h);
         denseBackward(p, VaeLayout.E1, x, dH1, b, grad, null, 0);
-        return rec + kl;
+        return loss;
+    }
+
+    private void tell(GradientReady ready, int layer, double loss) {
+        if (ready != null) {
+            ready.ready(layout.weight[layer], loss);
+        }
     }
 }

@@ -23,6 +23,14 @@ abstract class Replica {
     /** Zeroes shard {@code rank}'s gradient and computes its share of the batch into it; returns its loss. */
     abstract double shardGradient(VaeConfig c, SparkGradientSource.Shard shard, int rank, int epoch, int[] batch);
 
+    /**
+     * Across executors: shard 0's gradient, its finished parts handed to {@code ar} during the backward pass (float32;
+     * the double path sends it all in {@link #reduceScatter}); returns the loss.
+     */
+    double shardGradientSending(VaeConfig c, SparkGradientSource.Shard shard, int epoch, int[] batch, SliceAllReduce ar) {
+        return shardGradient(c, shard, 0, epoch, batch);
+    }
+
     /** Entries [from, to): the gradients summed over the shards in shard order, then Adam's step t on them. */
     abstract void reduceAndUpdate(Adam adam, int from, int to, long t);
 
@@ -42,6 +50,61 @@ abstract class Replica {
         return c.inFloat() ? new FloatReplica(params, m, v, shards) : new DoubleReplica(params, m, v, shards);
     }
 
+    /** A replica of the same parameters and moments (copies) with {@code shards} gradient buffers of its own. */
+    abstract Replica copy(int shards);
+
+    /** This replica's parameters and moments (shared, not copied) without its gradient buffers: what a cache keeps. */
+    abstract Replica stateOnly();
+
+    /** Entries [from, to) of the parameters, then of m, then of v, little-endian in the run's precision. */
+    abstract void write(java.nio.ByteBuffer out, int from, int to);
+
+    /** Entries [from, to) of the parameters and moments from bytes {@link #write} wrote. */
+    abstract void read(java.nio.ByteBuffer in, int from, int to);
+
+    /** The whole state (parameters, m, v) as {@link #write} writes it, from the driver's double arrays. */
+    static byte[] encode(VaeConfig c, double[] params, double[] m, double[] v) {
+        int n = params.length;
+        int bytes = c.inFloat() ? Float.BYTES : Double.BYTES;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(3 * n * bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double[] a : new double[][] {params, m, v}) {
+            if (c.inFloat()) {
+                java.nio.FloatBuffer f = b.asFloatBuffer();
+                for (int i = 0; i < n; i++) {
+                    f.put(i, (float) a[i]); // exact: a float run's state holds float32 values
+                }
+            } else {
+                b.asDoubleBuffer().put(a);
+            }
+            b.position(b.position() + n * bytes);
+        }
+        return b.array();
+    }
+
+    /** A replica of the whole state {@link #encode} encoded, with {@code shards} gradient buffers. */
+    static Replica decode(VaeConfig c, byte[] state, int size, int shards) {
+        Replica r = c.inFloat() ? new FloatReplica(new double[size], new double[size], new double[size], shards)
+                : new DoubleReplica(new double[size], new double[size], new double[size], shards);
+        r.read(java.nio.ByteBuffer.wrap(state).order(java.nio.ByteOrder.LITTLE_ENDIAN), 0, size);
+        return r;
+    }
+
+    /** Slice [from, to) of parameters, m and v, as {@link #write} wrote it, into the driver's double arrays. */
+    static void readInto(VaeConfig c, java.nio.ByteBuffer in, double[] params, double[] m, double[] v, int from, int to) {
+        for (double[] a : new double[][] {params, m, v}) {
+            if (c.inFloat()) {
+                java.nio.FloatBuffer f = in.asFloatBuffer();
+                for (int i = from; i < to; i++) {
+                    a[i] = f.get(i - from);
+                }
+                in.position(in.position() + (to - from) * Float.BYTES);
+            } else {
+                in.asDoubleBuffer().get(a, from, to - from);
+                in.position(in.position() + (to - from) * Double.BYTES);
+            }
+        }
+    }
+
     static final class DoubleReplica extends Replica {
         final double[] params;
         final double[] m;
@@ -50,16 +113,46 @@ abstract class Replica {
         final double[][] grads;
 
         DoubleReplica(double[] params, double[] m, double[] v, int shards) {
-            this.params = params.clone();
-            this.m = m.clone();
-            this.v = v.clone();
-            this.summed = new double[params.length];
+            this(params.clone(), m.clone(), v.clone(), new double[params.length], shards);
+        }
+
+        private DoubleReplica(double[] params, double[] m, double[] v, double[] summed, int shards) {
+            this.params = params;
+            this.m = m;
+            this.v = v;
+            this.summed = summed;
             this.grads = new double[shards][params.length];
+        }
+
+        @Override
+        Replica stateOnly() {
+            return new DoubleReplica(params, m, v, null, 0);
         }
 
         @Override
         int elementBytes() {
             return Double.BYTES;
+        }
+
+        @Override
+        Replica copy(int shards) {
+            return new DoubleReplica(params, m, v, shards); // the constructor copies
+        }
+
+        @Override
+        void write(java.nio.ByteBuffer out, int from, int to) {
+            for (double[] a : new double[][] {params, m, v}) {
+                out.asDoubleBuffer().put(a, from, to - from);
+                out.position(out.position() + (to - from) * Double.BYTES);
+            }
+        }
+
+        @Override
+        void read(java.nio.ByteBuffer in, int from, int to) {
+            for (double[] a : new double[][] {params, m, v}) {
+                in.asDoubleBuffer().get(a, from, to - from);
+                in.position(in.position() + (to - from) * Double.BYTES);
+            }
         }
 
         @Override
@@ -115,15 +208,45 @@ abstract class Replica {
         private float[] reduced; // the all-reduced gradient, only across executors
 
         FloatReplica(double[] params, double[] m, double[] v, int shards) {
-            this.params = Floats.narrow(params);
-            this.m = Floats.narrow(m);
-            this.v = Floats.narrow(v);
+            this(Floats.narrow(params), Floats.narrow(m), Floats.narrow(v), shards);
+        }
+
+        private FloatReplica(float[] params, float[] m, float[] v, int shards) {
+            this.params = params;
+            this.m = m;
+            this.v = v;
             this.grads = new float[shards][params.length];
         }
 
         @Override
         int elementBytes() {
             return Float.BYTES;
+        }
+
+        @Override
+        Replica copy(int shards) {
+            return new FloatReplica(params.clone(), m.clone(), v.clone(), shards);
+        }
+
+        @Override
+        Replica stateOnly() {
+            return new FloatReplica(params, m, v, 0);
+        }
+
+        @Override
+        void write(java.nio.ByteBuffer out, int from, int to) {
+            for (float[] a : new float[][] {params, m, v}) {
+                out.asFloatBuffer().put(a, from, to - from);
+                out.position(out.position() + (to - from) * Float.BYTES);
+            }
+        }
+
+        @Override
+        void read(java.nio.ByteBuffer in, int from, int to) {
+            for (float[] a : new float[][] {params, m, v}) {
+                in.asFloatBuffer().get(a, from, to - from);
+                in.position(in.position() + (to - from) * Float.BYTES);
+            }
         }
 
         @Override
@@ -134,6 +257,17 @@ abstract class Replica {
         @Override
         double shardGradient(VaeConfig c, SparkGradientSource.Shard shard, int rank, int epoch, int[] batch) {
             return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, grads[rank]); // writes it all
+        }
+
+        @Override
+        double shardGradientSending(VaeConfig c, SparkGradientSource.Shard shard, int epoch, int[] batch,
+                                    SliceAllReduce ar) {
+            float[] g = grads[0];
+            double[] scalar = new double[1];
+            return SparkGradientSource.shardLossAndGradient(c, shard, params, epoch, batch, g, (from, loss) -> {
+                scalar[0] = loss;
+                ar.ready(g, scalar, from);
+            });
         }
 
         @Override

@@ -88,9 +88,22 @@ public final class SparkGradientSource implements GradientSource {
         this.shards = cacheShards(spark, data, partitions);
     }
 
-    /** The training images cached as P shards, image i in shard i mod P. */
+    /** The broadcasts each cached shard RDD was built from, by RDD id: destroyed by {@link #releaseShards}. */
+    private static final java.util.Map<Integer, List<Broadcast<byte[]>>> SHARD_PIXELS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The training images cached as P shards, image i in shard i mod P. Each shard's pixels travel once, as a
+     * broadcast of its own that only the executor computing that shard reads, and the cached RDD's partitions are
+     * bare indices: an RDD made by {@code parallelize} of the shards themselves would carry each shard's pixels in its
+     * partition, so every task of every stage over it (each epoch's barrier stage, each step's job) would ship them
+     * again (3.9 MB per task for 10,000 images over 2 shards). Lost blocks (a dead executor) are rebuilt from the
+     * broadcasts.
+     */
     static JavaRDD<Shard> cacheShards(SparkSession spark, MnistData data, int partitions) {
-        List<Shard> list = new ArrayList<>();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Broadcast<byte[]>> pieces = new ArrayList<>();
+        List<Integer> indices = new ArrayList<>();
         int px = data.pixels();
         for (int p = 0; p < partitions; p++) {
             int count = (data.count() - p + partitions - 1) / partitions;
@@ -98,13 +111,25 @@ public final class SparkGradientSource implements GradientSource {
             for (int k = 0; k < count; k++) {
                 System.arraycopy(data.images(), (p + k * partitions) * px, pixels, k * px, px);
             }
-            list.add(new Shard(p, partitions, pixels, px));
+            pieces.add(jsc.broadcast(pixels));
+            indices.add(p);
         }
-        JavaRDD<Shard> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, partitions)
+        JavaRDD<Shard> rdd = jsc.parallelize(indices, partitions)
+                .map(p -> new Shard(p, partitions, pieces.get(p).value(), px))
                 .persist(StorageLevel.MEMORY_ONLY());
+        SHARD_PIXELS.put(rdd.id(), pieces);
         SparkSessions.describe(spark, "VAE: cache " + data.count() + " training images as " + partitions + " shards",
                 rdd::count);
         return rdd;
+    }
+
+    /** Unpersists shards {@link #cacheShards} made and destroys the broadcasts they were built from. */
+    static void releaseShards(JavaRDD<Shard> shards) {
+        shards.unpersist(false);
+        List<Broadcast<byte[]>> pieces = SHARD_PIXELS.remove(shards.id());
+        if (pieces != null) {
+            pieces.forEach(Broadcast::destroy);
+        }
     }
 
     @Override
@@ -176,11 +201,18 @@ public final class SparkGradientSource implements GradientSource {
 
     /** The same in float32. */
     static double shardLossAndGradient(VaeConfig c, Shard shard, float[] params, int epoch, int[] batch, float[] grad) {
-        return subBatch(c).lossAndGradient(shard.pixels(), shard.partitions(), shard.partition(), params, epoch, batch, grad);
+        return shardLossAndGradient(c, shard, params, epoch, batch, grad, null);
+    }
+
+    /** The same, telling {@code ready} during the backward pass which entries of grad are final. */
+    static double shardLossAndGradient(VaeConfig c, Shard shard, float[] params, int epoch, int[] batch, float[] grad,
+                                       FloatVaeNetwork.GradientReady ready) {
+        return subBatch(c).lossAndGradient(shard.pixels(), shard.partitions(), shard.partition(), params, epoch, batch,
+                grad, ready);
     }
 
     @Override
     public void close() {
-        shards.unpersist(false);
+        releaseShards(shards);
     }
 }

@@ -61,6 +61,12 @@ final class SubBatch {
      */
     double lossAndGradient(byte[] pixels, int partitions, int partition, float[] params, int epoch, int[] batch,
                            float[] grad) {
+        return lossAndGradient(pixels, partitions, partition, params, epoch, batch, grad, null);
+    }
+
+    /** The same, telling {@code ready} during the backward pass which entries of grad are final (none if no image). */
+    double lossAndGradient(byte[] pixels, int partitions, int partition, float[] params, int epoch, int[] batch,
+                           float[] grad, FloatVaeNetwork.GradientReady ready) {
         int b = fill(pixels, partitions, partition, epoch, batch);
         if (b == 0) {
             java.util.Arrays.fill(grad, 0);
@@ -75,6 +81,6 @@ final class SubBatch {
         }
         Floats.narrow(x, xf, b * config.input());
         Floats.narrow(eps, epsf, b * config.latent());
-        return floatNetwork.lossAndGradient(params, xf, epsf, b, grad);
+        return floatNetwork.lossAndGradient(params, xf, epsf, b, grad, ready);
     }
 }

@@ -156,6 +156,68 @@ class SliceAllReduceTest {
         }
     }
 
+    /**
+     * Parts of a float32 contribution sent early ({@link SliceAllReduce#ready}, as a backward pass finishes layers from
+     * the last one down), at boundaries that differ from rank to rank and step to step, some inside slices and some
+     * repeated: the sum is the same rank-ordered one, bit for bit, and the scalars arrive.
+     */
+    @Test
+    void float32PartsSentEarlyStillSumInRankOrder() throws Exception {
+        int ranks = 4;
+        int size = 10_007;
+        List<PeerMesh> group = group(ranks, 0, 30_000);
+        List<SliceAllReduce> ars = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) {
+            ars.add(new SliceAllReduce(group.get(r), size, 1));
+        }
+        for (int step = 0; step < 4; step++) {
+            float[][] g = new float[ranks][size];
+            for (int r = 0; r < ranks; r++) {
+                double[] d = contribution(500L * step + r, size);
+                for (int i = 0; i < size; i++) {
+                    g[r][i] = (float) d[i];
+                }
+            }
+            float[] expected = new float[size];
+            for (int i = 0; i < size; i++) {
+                float s = 0f;
+                for (int r = 0; r < ranks; r++) {
+                    s += g[r][i];
+                }
+                expected[i] = s;
+            }
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                int rank = r;
+                int st = step;
+                SliceAllReduce ar = ars.get(r);
+                results.add(pool.submit(() -> {
+                    double[] loss = {rank + 0.25};
+                    SplittableRandom rnd = new SplittableRandom(31L * st + rank);
+                    int readyFrom = size;
+                    int calls = st == 0 ? 0 : rnd.nextInt(1, 7); // step 0: nothing early
+                    for (int k = 0; k < calls; k++) {
+                        readyFrom = rnd.nextInt(0, readyFrom + 1);
+                        ar.ready(g[rank], loss, readyFrom);
+                        if (rnd.nextBoolean()) {
+                            ar.ready(g[rank], loss, readyFrom); // nothing new: nothing sent
+                        }
+                    }
+                    float[] summed = new float[size];
+                    double[][] all = ar.reduceScatter(g[rank], loss, summed);
+                    for (int q = 0; q < ranks; q++) {
+                        assertEquals(q + 0.25, all[q][0]);
+                    }
+                    ar.allGather(summed);
+                    return summed;
+                }));
+            }
+            for (Future<float[]> f : results) {
+                assertArrayEquals(expected, f.get(60, TimeUnit.SECONDS), "step " + step);
+            }
+        }
+    }
+
     static double[] concat(double[] a, double[][] scalars) {
         double[] out = java.util.Arrays.copyOf(a, a.length + scalars.length);
         for (int r = 0; r < scalars.length; r++) {
