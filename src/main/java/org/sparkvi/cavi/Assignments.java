@@ -45,7 +45,16 @@ public final class Assignments {
                         new AssignmentColumns(part, kernel.value()));
                 return List.of(n).iterator();
             }, false).collect();
+            // the marker Spark's own writer leaves, for tools that wait on it
+            Path dirPath = new Path(dir);
+            org.apache.hadoop.fs.FileSystem fs = dirPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+                fs = local.getRawFileSystem();
+            }
+            fs.create(new Path(dirPath, "_SUCCESS"), true).close();
             return rows.stream().mapToLong(Long::longValue).sum();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);
         } finally {
             kernel.destroy();
             conf.destroy();

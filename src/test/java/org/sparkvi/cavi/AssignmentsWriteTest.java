@@ -72,7 +72,7 @@ class AssignmentsWriteTest {
         assertEquals(3001, written);
         try (Stream<Path> files = Files.list(dir.resolve("assignments.parquet"))) {
             List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
-            assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.parquet"), names,
+            assertEquals(List.of("_SUCCESS", "part-00000.parquet", "part-00001.parquet", "part-00002.parquet"), names,
                     "one file per partition, no temporary files, no .crc files");
         }
         var table = spark.read().parquet(out);
