@@ -1,6 +1,5 @@
 package org.sparkvi.cavi;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.io.api.Binary;
@@ -67,12 +66,7 @@ final class AssignmentColumns implements ColumnarParquetFile.Rows {
 
     /** The id's bytes as they sit in the block, or "#index" where the catalogue had none (as {@link EventBlock#idOf}). */
     private static Binary id(EventBlock b, int n) {
-        if (b.idEnd != null) {
-            int from = n == 0 ? 0 : b.idEnd[n - 1];
-            if (b.idEnd[n] > from) {
-                return Binary.fromReusedByteArray(b.idBytes, from, b.idEnd[n] - from);
-            }
-        }
-        return Binary.fromString("#" + b.index[n]);
+        return b.hasId(n) ? Binary.fromReusedByteArray(b.idBytes, b.idFrom(n), b.idEnd[n] - b.idFrom(n))
+                : Binary.fromString(b.missingId(n));
     }
 }

@@ -77,12 +77,23 @@ public final class EventBlock implements Serializable {
 
     /** The event's id, or "#index" when the catalogue had none. */
     public String idOf(int n) {
-        if (idEnd == null) {
-            return "#" + index[n];
-        }
-        int from = n == 0 ? 0 : idEnd[n - 1];
-        return idEnd[n] == from ? "#" + index[n]
-                : new String(idBytes, from, idEnd[n] - from, java.nio.charset.StandardCharsets.UTF_8);
+        return hasId(n) ? new String(idBytes, idFrom(n), idEnd[n] - idFrom(n), java.nio.charset.StandardCharsets.UTF_8)
+                : missingId(n);
+    }
+
+    /** Whether event n has an id of its own (an empty one is a missing one). */
+    boolean hasId(int n) {
+        return idEnd != null && idEnd[n] > idFrom(n);
+    }
+
+    /** Where event n's id starts in {@link #idBytes}; it ends at idEnd[n]. */
+    int idFrom(int n) {
+        return n == 0 ? 0 : idEnd[n - 1];
+    }
+
+    /** What stands for a missing id: "#" and the record index. */
+    String missingId(int n) {
+        return "#" + index[n];
     }
 
     /** Approximate bytes held by the block's arrays. */
@@ -107,20 +118,18 @@ public final class EventBlock implements Serializable {
         double[] xs = new double[cs.dim()];
         for (int n = 0; n < size; n++) {
             double logJacobian = cs.toModel(latitude[n], longitude[n], null, xs);
-            int from = n == 0 ? 0 : idEnd[n - 1];
+            int from = idFrom(n);
             b.add(xs, strength[n], weight(n), logBase[n] + logJacobian, index[n], idBytes, Platform.BYTE_ARRAY_OFFSET + from,
-                    idEnd[n] - from,
-                    timeMillis[n], mag[n], latitude[n], longitude[n]);
+                    idEnd[n] - from, timeMillis[n], mag[n], latitude[n], longitude[n]);
         }
         return b.build();
     }
 
-    /** Grows columns one event at a time; the optional columns are kept only if asked for. */
     /**
-     * Collects events one at a time into chunks of {@value #CHUNK} events, and builds the block's exact-size columns
-     * once at the end: no doubling of ever larger arrays (above a few MB each is a "humongous" allocation that sets
-     * off G1 collections: 34 of them while a 10⁷-event catalogue was read), and every value copied once more, not
-     * twice.
+     * Collects events one at a time (the optional columns only if asked for) into chunks of up to {@value #CHUNK}
+     * events, and builds the block's exact-size columns once at the end: no doubling of ever larger arrays (above a
+     * few MB each is a "humongous" allocation that sets off G1 collections: 34 of them while a 10⁷-event catalogue
+     * was read), and every value copied once more, not twice.
      */
     public static final class Builder {
         static final int CHUNK = 1 << 15;
