@@ -10,6 +10,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import org.sparkvi.io.ColumnarParquetFile;
+import org.sparkvi.io.FileSystems;
 
 /** Each event's cluster under a model: id, catalogue index, most likely cluster, its probability, all responsibilities. */
 public final class Assignments {
@@ -47,11 +48,8 @@ public final class Assignments {
             }, false).collect();
             // the marker Spark's own writer leaves, for tools that wait on it
             Path dirPath = new Path(dir);
-            org.apache.hadoop.fs.FileSystem fs = dirPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
-                fs = local.getRawFileSystem();
-            }
-            fs.create(new Path(dirPath, "_SUCCESS"), true).close();
+            FileSystems.withoutChecksums(dirPath, spark.sparkContext().hadoopConfiguration())
+                    .create(new Path(dirPath, "_SUCCESS"), true).close();
             return rows.stream().mapToLong(Long::longValue).sum();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);

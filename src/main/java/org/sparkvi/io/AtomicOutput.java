@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +55,7 @@ public final class AtomicOutput implements AutoCloseable {
     public AtomicOutput(OutputRequest req, Configuration conf) {
         Path t = new Path(req.path());
         try {
-            this.fs = withoutChecksums(t.getFileSystem(conf));
+            this.fs = FileSystems.withoutChecksums(t, conf);
         } catch (IOException e) {
             throw new UserInputException("--output " + req.path() + ": " + e.getMessage(), e);
         }
@@ -94,11 +93,6 @@ public final class AtomicOutput implements AutoCloseable {
         } catch (IOException e) {
             throw new UserInputException("--output " + req.path() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The local file system's raw layer: the same files without a {@code .name.crc} beside each. */
-    private static FileSystem withoutChecksums(FileSystem fs) {
-        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
     /**

@@ -75,7 +75,7 @@ public final class CatalogueFiles {
     static CatalogueFormat sniff(Path file, Configuration conf) {
         byte[] head = new byte[4096];
         int n = 0;
-        try (InputStream in = raw(file.getFileSystem(conf)).open(file)) {
+        try (InputStream in = FileSystems.withoutChecksums(file, conf).open(file)) {
             int r;
             while (n < head.length && (r = in.read(head, n, head.length - n)) > 0) {
                 n += r;
@@ -97,11 +97,6 @@ public final class CatalogueFiles {
         }
         String first = text.lines().findFirst().orElse("");
         return first.contains(",") ? CatalogueFormat.CSV : null;
-    }
-
-    /** The file system without its checksum layer: a first look must not fail on a stale .crc file. */
-    private static FileSystem raw(FileSystem fs) {
-        return fs instanceof org.apache.hadoop.fs.ChecksumFileSystem c ? c.getRawFileSystem() : fs;
     }
 
     /** ", use --format X" when the file looks like another format than the one it was read as, else "". */

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -47,10 +46,7 @@ public final class ColumnarParquetFile {
      */
     public static void write(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
                              long rows, int bytesPerRow, Rows source) throws IOException {
-        FileSystem fs = target.getFileSystem(conf);
-        if (fs instanceof LocalFileSystem local) {
-            fs = local.getRawFileSystem();
-        }
+        FileSystem fs = FileSystems.withoutChecksums(target, conf);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
         ParquetProperties props = ParquetProperties.builder().withDictionaryEncoding(false).build();
         CodecFactory codecs = new CodecFactory(conf, props.getPageSizeThreshold());
