@@ -125,7 +125,11 @@ final class VectorEStep {
         return AVAILABLE ? b.size - b.size % LANES : 0;
     }
 
-    /** Pass 1: l_nk into ws.l, M_n into ws.max. */
+    /**
+     * Pass 1: l_nk into ws.l, M_n into ws.max. D = 2 and D = 3 (every coordinate system but identity's) have loops
+     * of their own, as pass 4 has: their coordinates and sums are named vectors that C2 keeps in registers, where an
+     * array of vectors indexed by dimension would be boxed; any other D goes a dimension at a time through memory.
+     */
     private static void logits(ResponsibilityKernel kern, EventBlock b, Workspace ws, int from, int len) {
         int d = kern.d;
         for (int c = 0; c < kern.k; c++) {

@@ -124,21 +124,8 @@ class SliceAllReduceTest {
         int ranks = 4;
         int size = 10_007;
         List<PeerMesh> group = group(ranks, 0, 30_000);
-        float[][] g = new float[ranks][size];
-        for (int r = 0; r < ranks; r++) {
-            double[] d = contribution(50 + r, size);
-            for (int i = 0; i < size; i++) {
-                g[r][i] = (float) d[i];
-            }
-        }
-        float[] expected = new float[size];
-        for (int i = 0; i < size; i++) {
-            float s = 0f;
-            for (int r = 0; r < ranks; r++) {
-                s += g[r][i];
-            }
-            expected[i] = s;
-        }
+        float[][] g = floatContributions(50, ranks, size);
+        float[] expected = rankOrderedSum(g);
         List<Future<float[]>> results = new ArrayList<>();
         for (int r = 0; r < ranks; r++) {
             int rank = r;
@@ -171,21 +158,8 @@ class SliceAllReduceTest {
             ars.add(new SliceAllReduce(group.get(r), size, 1));
         }
         for (int step = 0; step < 4; step++) {
-            float[][] g = new float[ranks][size];
-            for (int r = 0; r < ranks; r++) {
-                double[] d = contribution(500L * step + r, size);
-                for (int i = 0; i < size; i++) {
-                    g[r][i] = (float) d[i];
-                }
-            }
-            float[] expected = new float[size];
-            for (int i = 0; i < size; i++) {
-                float s = 0f;
-                for (int r = 0; r < ranks; r++) {
-                    s += g[r][i];
-                }
-                expected[i] = s;
-            }
+            float[][] g = floatContributions(500L * step, ranks, size);
+            float[] expected = rankOrderedSum(g);
             List<Future<float[]>> results = new ArrayList<>();
             for (int r = 0; r < ranks; r++) {
                 int rank = r;
@@ -304,5 +278,30 @@ class SliceAllReduceTest {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(seconds < 10, "failed after " + seconds + " s, long before the 60 s timeout");
+    }
+
+    /** Rank r's float32 contribution: {@link #contribution} of seed + r, rounded to float. */
+    private static float[][] floatContributions(long seed, int ranks, int size) {
+        float[][] g = new float[ranks][size];
+        for (int r = 0; r < ranks; r++) {
+            double[] d = contribution(seed + r, size);
+            for (int i = 0; i < size; i++) {
+                g[r][i] = (float) d[i];
+            }
+        }
+        return g;
+    }
+
+    /** ((0 + g₀) + g₁) + … in float32, entry by entry: what the all-reduce must give bit for bit. */
+    private static float[] rankOrderedSum(float[][] g) {
+        float[] sum = new float[g[0].length];
+        for (int i = 0; i < sum.length; i++) {
+            float s = 0f;
+            for (float[] rank : g) {
+                s += rank[i];
+            }
+            sum[i] = s;
+        }
+        return sum;
     }
 }

@@ -17,23 +17,9 @@ class VectorEStepTest {
             int d = 1 + rnd.nextInt(4); // 2 and 3 have loops of their own, 1 and 4 take the any-D path
             // K = 64 and 256 cut a block into several chunks of fewer events (VectorEStep.chunkSize)
             int k = trial < 16 ? 1 + rnd.nextInt(9) : trial < 18 ? 64 : 256;
-            double[] centers = new double[k * d];
-            double[] rates = new double[k];
-            double[] pi = new double[k];
-            for (int c = 0; c < k; c++) {
-                for (int j = 0; j < d; j++) {
-                    centers[c * d + j] = rnd.nextGaussian() * 3;
-                }
-                rates[c] = 1 + rnd.nextDouble() * 30;
-                pi[c] = 1.0 / k;
-            }
-            List<EventBlock> raw = new SyntheticCatalogue(centers, rates, pi, 1.5).blocks(trial, 0, 37 + rnd.nextInt(trial < 16 ? 500 : 3000), 10_000);
+            List<EventBlock> raw = catalogue(rnd, k, d).blocks(trial, 0, 37 + rnd.nextInt(trial < 16 ? 500 : 3000), 10_000);
             EventBlock b = trial % 2 == 0 ? raw.get(0) : ElboMonotoneTest.withRandomWeights(raw, rnd).get(0);
-            DataMoments m = new DataMoments(d).add(b);
-            Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
-            VariationalParameters q = VariationalParameters.initial(h, new LocalCaviData(List.of(b))
-                    .seedCenters(CaviOptions.defaults().withK(k), 0), m.totalWeight(), m.meanStrength());
-            ResponsibilityKernel kern = new ResponsibilityKernel(h, q);
+            ResponsibilityKernel kern = kernelAtSeeds(List.of(b), k, d);
             SufficientStatistics simd = new SufficientStatistics(k, d).add(b, kern);
             SufficientStatistics scalar = new SufficientStatistics(k, d).addScalar(b, kern, 0, b.size);
             assertEquals(scalar.count, simd.count);
@@ -58,24 +44,8 @@ class VectorEStepTest {
         for (int trial = 0; trial < 12; trial++) {
             int d = 1 + trial % 3;
             int k = trial < 8 ? 1 + rnd.nextInt(9) : trial < 10 ? 64 : 256;
-            double[] centers = new double[k * d];
-            double[] rates = new double[k];
-            double[] pi = new double[k];
-            for (int c = 0; c < k; c++) {
-                for (int j = 0; j < d; j++) {
-                    centers[c * d + j] = rnd.nextGaussian() * 3;
-                }
-                rates[c] = 1 + rnd.nextDouble() * 30;
-                pi[c] = 1.0 / k;
-            }
-            List<EventBlock> blocks = new SyntheticCatalogue(centers, rates, pi, 1.5).blocks(trial, 0,
-                    1 + rnd.nextInt(1500), 1 + rnd.nextInt(700));
-            DataMoments m = new DataMoments(d);
-            blocks.forEach(m::add);
-            Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
-            VariationalParameters q = VariationalParameters.initial(h, new LocalCaviData(blocks)
-                    .seedCenters(CaviOptions.defaults().withK(k), 0), m.totalWeight(), m.meanStrength());
-            ResponsibilityKernel kern = new ResponsibilityKernel(h, q);
+            List<EventBlock> blocks = catalogue(rnd, k, d).blocks(trial, 0, 1 + rnd.nextInt(1500), 1 + rnd.nextInt(700));
+            ResponsibilityKernel kern = kernelAtSeeds(blocks, k, d);
             BlockResponsibilities chunked = new BlockResponsibilities(kern);
             double[] r = new double[k];
             for (EventBlock b : blocks) {
@@ -89,6 +59,31 @@ class VectorEStepTest {
                 }
             }
         }
+    }
+
+    /** K clusters with random centres (sd 3) and Poisson rates in [1, 31), equal weights, τ = 1.5. */
+    private static SyntheticCatalogue catalogue(Random rnd, int k, int d) {
+        double[] centers = new double[k * d];
+        double[] rates = new double[k];
+        double[] pi = new double[k];
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < d; j++) {
+                centers[c * d + j] = rnd.nextGaussian() * 3;
+            }
+            rates[c] = 1 + rnd.nextDouble() * 30;
+            pi[c] = 1.0 / k;
+        }
+        return new SyntheticCatalogue(centers, rates, pi, 1.5);
+    }
+
+    /** The E-step kernel of the default hyperparameters at the k-means++ starting point of the blocks. */
+    private static ResponsibilityKernel kernelAtSeeds(List<EventBlock> blocks, int k, int d) {
+        DataMoments m = new DataMoments(d);
+        blocks.forEach(m::add);
+        Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
+        VariationalParameters q = VariationalParameters.initial(h, new LocalCaviData(blocks)
+                .seedCenters(CaviOptions.defaults().withK(k), 0), m.totalWeight(), m.meanStrength());
+        return new ResponsibilityKernel(h, q);
     }
 
     /** Sums of up to a few thousand terms in another order: agreement to 1e-12 relative of the terms' scale. */
