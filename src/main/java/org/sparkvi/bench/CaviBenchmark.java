@@ -69,27 +69,18 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
                 "gmm s/iter", "ratio gmm/cavi", "ns/event", "updates/s (N*K)", "gmm updates/s");
         // untimed: a fresh JVM runs the E-step's SIMD loops interpreted (boxing every vector) until C2 has compiled
         // them, so whichever K came first measured ~3x slower than the same K later in the run
-        warmUp(spark, dim, ks.get(0), cores);
+        run(spark, 200_000, ks.get(0), dim, 15, 0, 1, cores, null);
         for (int k : ks) {
             for (long n : sizesList) {
-                run(spark, n, k, dim, iterations, k <= gmmMaxK ? gmmIterations : 0, repeats, cores);
+                run(spark, n, k, dim, iterations, k <= gmmMaxK ? gmmIterations : 0, repeats, cores, System.out);
             }
         }
         return 0;
     }
 
-    private static void warmUp(SparkSession spark, int d, int k, int partitions) {
-        java.io.PrintStream out = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            run(spark, 200_000, k, d, 15, 0, 1, partitions);
-        } finally {
-            System.setOut(out);
-        }
-    }
-
+    /** Times one size and K; prints its row to {@code out}, or nothing when out is null (the warm-up). */
     static void run(SparkSession spark, long n, int k, int d, int iterations, int gmmIterations, int repeats,
-                    int partitions) {
+                    int partitions, java.io.PrintStream out) {
         double[] centers = new double[d * k];
         double[] rates = new double[k];
         double[] pi = new double[k];
@@ -133,19 +124,21 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
         double cavi = Medians.of(seconds);
         if (gmmIterations == 0) {
             blocks.unpersist();
-            System.out.printf(Locale.ROOT, "%5d %12d %14.4f %14s %14s %10.1f %16.3g %14s%n", k, n, cavi, "-", "-",
-                    cavi / n * 1e9, n * k / cavi, "-");
+            if (out != null) {
+                out.printf(Locale.ROOT, "%5d %12d %14.4f %14s %14s %10.1f %16.3g %14s%n", k, n, cavi, "-", "-",
+                        cavi / n * 1e9, n * k / cavi, "-");
+            }
             return;
         }
 
         // MLlib GaussianMixture on the same cached events, as a cached DataFrame of vectors
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType());
         JavaRDD<Row> rows = blocks.flatMap(b -> {
-            List<Row> out = new ArrayList<>(b.size);
+            List<Row> vectors = new ArrayList<>(b.size);
             for (int i = 0; i < b.size; i++) {
-                out.add(RowFactory.create(Vectors.dense(b.location(i))));
+                vectors.add(RowFactory.create(Vectors.dense(b.location(i))));
             }
-            return out.iterator();
+            return vectors.iterator();
         });
         Dataset<Row> df = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_ONLY());
         SparkSessions.describe(spark, "bench: cache the same events as vectors for GaussianMixture", df::count);
@@ -158,7 +151,7 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
         double g = Medians.of(gmm);
         df.unpersist();
         blocks.unpersist();
-        System.out.printf(Locale.ROOT, "%5d %12d %14.4f %14.4f %14.1f %10.1f %16.3g %14.3g%n", k, n, cavi, g, g / cavi,
+        out.printf(Locale.ROOT, "%5d %12d %14.4f %14.4f %14.1f %10.1f %16.3g %14.3g%n", k, n, cavi, g, g / cavi,
                 cavi / n * 1e9, n * k / cavi, n * k / g);
     }
 
