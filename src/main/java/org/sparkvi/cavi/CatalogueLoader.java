@@ -4,6 +4,7 @@ import org.sparkvi.io.CatalogueFormat;
 import org.sparkvi.io.CatalogueFiles;
 import org.sparkvi.io.CatalogueReader;
 import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.ParquetBatches;
 import org.sparkvi.io.StrengthSpec;
 
 import static org.apache.spark.sql.functions.col;
@@ -72,7 +73,22 @@ public final class CatalogueLoader {
         EventColumns columns = new EventColumns(source.rows(), readAs, req.strength(), req.weightColumn(),
                 offsets == null, req.path());
         source.requireOneTypePerColumn(columns.sourceColumns());
-        RDD<InternalRow> rows = source.rows().select(columns.projection()).queryExecution().toRdd();
+        // Parquet whose columns need no cast: Spark's column batches, read in place (no conversion to rows)
+        EventColumns direct = offsets == null || req.partitions() > 0 ? null : EventColumns.direct(source.rows().schema(),
+                readAs, req.strength(), req.weightColumn(), req.path());
+        ParquetBatches.Batches batches = direct == null || direct.directColumns() == null ? null
+                : source.batches(direct.directColumns());
+        RDD<InternalRow> rows;
+        long[] expected = null;
+        if (batches != null && batches.rows().getNumPartitions() >= parallelism) {
+            columns = direct;
+            rows = batches.rows().rdd();
+            expected = batches.expectedRows();
+            LOG.debug("{}: read from Spark's Parquet column batches, {} partitions of {} rows", req.path(),
+                    rows.getNumPartitions(), java.util.Arrays.toString(expected));
+        } else {
+            rows = source.rows().select(columns.projection()).queryExecution().toRdd();
+        }
         if (req.partitions() > 0 || rows.getNumPartitions() < parallelism) {
             int partitions = req.partitions() > 0 ? req.partitions() : parallelism;
             offsets = null;
@@ -83,11 +99,13 @@ public final class CatalogueLoader {
                     .sortWithinPartitions(index).queryExecution().toRdd();
         }
         EventParser parser = new EventParser(columns, readAs, req.strength(), req.weightColumn() != null, report, offsets);
+        long[] expectedRows = expected;
         JavaRDD<CataloguePartition> read = rows.toJavaRDD()
-                .mapPartitions(it -> {
+                .mapPartitionsWithIndex((p, it) -> {
                     FaultInjection.maybeFail("catalogue reading");
-                    return List.of(parser.parse(it)).iterator();
-                })
+                    int hint = expectedRows == null ? 0 : (int) Math.min(Integer.MAX_VALUE - 8, expectedRows[p]);
+                    return List.of(parser.parse(it, hint)).iterator();
+                }, false)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<CataloguePartition.Counts> counts = SparkSessions.describe(spark, "Read, validate and cache " + req.path()
                 + " as " + read.getNumPartitions() + " columnar blocks", () -> read.map(CataloguePartition::counts).collect());
@@ -130,15 +148,16 @@ public final class CatalogueLoader {
     }
 
     static boolean hasIds(List<CataloguePartition.Counts> counts) {
-        return counts.stream().anyMatch(c -> c.idHashes() != null);
+        return counts.stream().anyMatch(c -> c.idHashBytes() != null);
     }
 
     /** Whether some hash occurs twice among the partitions' sorted hashes (merged pairwise, O(N log P)). */
     static boolean repeatedHash(List<CataloguePartition.Counts> counts) {
         List<long[]> runs = new java.util.ArrayList<>();
         for (CataloguePartition.Counts c : counts) {
-            if (c.idHashes() != null && c.idHashes().length > 0) {
-                runs.add(c.idHashes());
+            long[] hashes = c.idHashes();
+            if (hashes != null && hashes.length > 0) {
+                runs.add(hashes);
             }
         }
         while (runs.size() > 1) {

@@ -126,10 +126,13 @@ public final class EventBlock implements Serializable {
     }
 
     /**
-     * Collects events one at a time (the optional columns only if asked for) into chunks of up to {@value #CHUNK}
-     * events, and builds the block's exact-size columns once at the end: no doubling of ever larger arrays (above a
-     * few MB each is a "humongous" allocation that sets off G1 collections: 34 of them while a 10⁷-event catalogue
-     * was read), and every value copied once more, not twice.
+     * Collects events one at a time (the optional columns only if asked for) into chunks, and builds the block's
+     * exact-size columns once at the end: no doubling of ever larger arrays (above a few MB each is a "humongous"
+     * allocation that sets off G1 collections: 34 of them while a 10⁷-event catalogue was read). Chunks hold x
+     * column by column, as the block does, so each column is copied with one arraycopy. Given the number of events
+     * to expect (a Parquet split's row count, from its footers), the first chunk is that large: when exactly that
+     * many events arrive its arrays become the block's, with no copy at all; fewer (rejections) costs one copy,
+     * more a second chunk.
      */
     public static final class Builder {
         static final int CHUNK = 1 << 15;
@@ -137,6 +140,7 @@ public final class EventBlock implements Serializable {
         private final int dim;
         private final boolean weighted;
         private final boolean withReportColumns;
+        private final int expected;
         private final java.util.List<Chunk> chunks = new java.util.ArrayList<>();
         private final java.util.List<byte[]> idChunks = new java.util.ArrayList<>();
         private Chunk last;
@@ -145,7 +149,7 @@ public final class EventBlock implements Serializable {
         private int n;
         private int idLength;
 
-        /** Chunk-local columns; x row-major (event by event), as it arrives. */
+        /** Chunk-local columns; x column by column: x[j * capacity + i]. */
         private final class Chunk {
             final int capacity;
             final double[] x;
@@ -177,9 +181,15 @@ public final class EventBlock implements Serializable {
         }
 
         public Builder(int dim, boolean weighted, boolean withReportColumns) {
+            this(dim, weighted, withReportColumns, 0);
+        }
+
+        /** {@code expected}: how many events to expect (a hint: 0 when unknown; more or fewer are fine). */
+        public Builder(int dim, boolean weighted, boolean withReportColumns, int expected) {
             this.dim = dim;
             this.weighted = weighted;
             this.withReportColumns = withReportColumns;
+            this.expected = Math.max(0, expected);
         }
 
         public Builder add(double[] xs, double strength, double weight, double logBase, long index) {
@@ -201,13 +211,15 @@ public final class EventBlock implements Serializable {
                            Object idSource, long idFrom, int idLen, long timeMillis, double magnitude, double latitude,
                            double longitude) {
             if (last == null || last.used == last.capacity) {
-                // small blocks stay small: chunks grow from 1,024 events, as the block does, up to CHUNK
-                last = new Chunk(Math.min(CHUNK, Math.max(1024, n)));
+                // the expected size first; then small blocks stay small: chunks grow from 1,024 events up to CHUNK
+                last = new Chunk(n == 0 && expected > 0 ? expected : Math.min(CHUNK, Math.max(1024, n)));
                 chunks.add(last);
             }
             Chunk c = last;
             int i = c.used;
-            System.arraycopy(xs, 0, c.x, i * dim, dim);
+            for (int j = 0; j < dim; j++) {
+                c.x[j * c.capacity + i] = xs[j];
+            }
             c.s[i] = strength;
             if (weighted) {
                 c.w[i] = weight;
@@ -251,6 +263,20 @@ public final class EventBlock implements Serializable {
 
         public EventBlock build() {
             boolean r = withReportColumns;
+            byte[] idBytes = null;
+            if (r) {
+                idBytes = new byte[idLength];
+                int pos = 0;
+                for (byte[] chunk : idChunks) {
+                    int m = Math.min(chunk.length, idLength - pos);
+                    System.arraycopy(chunk, 0, idBytes, pos, m);
+                    pos += m;
+                }
+            }
+            if (chunks.size() == 1 && last.used == last.capacity) { // exactly as many events as expected: no copy
+                Chunk c = last;
+                return new EventBlock(dim, c.x, c.s, c.w, c.base, c.idx, idBytes, c.idEnd, c.time, c.mag, c.lat, c.lon);
+            }
             double[] columns = new double[n * dim];
             double[] s = new double[n];
             double[] w = weighted ? new double[n] : null;
@@ -264,10 +290,8 @@ public final class EventBlock implements Serializable {
             int at = 0;
             for (Chunk c : chunks) {
                 int m = c.used;
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < dim; j++) {
-                        columns[j * n + at + i] = c.x[i * dim + j];
-                    }
+                for (int j = 0; j < dim; j++) {
+                    System.arraycopy(c.x, j * c.capacity, columns, j * n + at, m);
                 }
                 System.arraycopy(c.s, 0, s, at, m);
                 if (weighted) {
@@ -283,16 +307,6 @@ public final class EventBlock implements Serializable {
                     System.arraycopy(c.lon, 0, lon, at, m);
                 }
                 at += m;
-            }
-            byte[] idBytes = null;
-            if (r) {
-                idBytes = new byte[idLength];
-                int pos = 0;
-                for (byte[] chunk : idChunks) {
-                    int m = Math.min(chunk.length, idLength - pos);
-                    System.arraycopy(chunk, 0, idBytes, pos, m);
-                    pos += m;
-                }
             }
             return new EventBlock(dim, columns, s, w, base, idx, idBytes, idEnd, time, mag, lat, lon);
         }

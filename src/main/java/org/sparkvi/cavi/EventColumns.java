@@ -60,13 +60,36 @@ public final class EventColumns implements Serializable {
     final int index;
     /** CSV: the raw line of a record whose field count differs from the header's (null when it agrees); else -1. */
     final int malformed;
+    /** What the row column adds to make the row 1-based: 1 when it is Parquet's own 0-based row index. */
+    final long rowBase;
+    /** Whether the time column holds Spark timestamps (microseconds) rather than epoch milliseconds. */
+    final boolean timeMicros;
     private final transient List<Column> projection;
+    /** Per ordinal, the catalogue column read as it is (no cast), or null for a computed one (direct reading only). */
+    private final transient List<String> plain;
+    /** Whether the rows are {@link org.sparkvi.io.ParquetBatches}' views of column batches. */
+    final boolean direct;
 
     public EventColumns(Dataset<Row> df, CoordinateSystem coords, StrengthSpec strengthSpec, String weightColumn,
                         boolean withIndex, String catalogueName) {
-        StructType schema = df.schema();
+        this(df.schema(), coords, strengthSpec, weightColumn, withIndex, catalogueName, false);
+    }
+
+    /**
+     * The columns as {@link org.sparkvi.io.ParquetBatches} gives them: the catalogue's own columns with no cast, then
+     * the file and Parquet's 0-based row index. {@link #directColumns} says whether every column can be read so.
+     */
+    public static EventColumns direct(StructType schema, CoordinateSystem coords, StrengthSpec strengthSpec,
+                                      String weightColumn, String catalogueName) {
+        return new EventColumns(schema, coords, strengthSpec, weightColumn, false, catalogueName, true);
+    }
+
+    private EventColumns(StructType schema, CoordinateSystem coords, StrengthSpec strengthSpec, String weightColumn,
+                         boolean withIndex, String catalogueName, boolean direct) {
+        this.direct = direct;
         List<Column> p = new ArrayList<>();
         this.projection = p;
+        this.plain = new ArrayList<>();
         boolean latLon = coords.usesLatLon();
         latitude = measure(p, schema, "latitude", latLon, catalogueName);
         longitude = measure(p, schema, "longitude", latLon, catalogueName);
@@ -79,27 +102,52 @@ public final class EventColumns implements Serializable {
         weight = weightColumn == null ? new Measure(null, -1, -1) : measure(p, schema, weightColumn, true, catalogueName);
         mag = measure(p, schema, "mag", false, catalogueName);
         String idName = find(schema, "id");
-        id = idName == null ? -1 : add(p, col(q(idName)).cast(DataTypes.StringType));
+        id = idName == null ? -1 : add(p, idName, DataTypes.StringType, schema);
         String timeName = find(schema, "time");
         DataType timeType = timeName == null ? null : schema.apply(timeName).dataType();
+        timeMicros = direct && DataTypes.TimestampType.equals(timeType);
         if (timeName == null) {
             timeMillis = -1;
+            timeText = -1;
+        } else if (timeMicros) {
+            timeMillis = add(p, timeName, DataTypes.TimestampType, schema);
             timeText = -1;
         } else if (timeType.equals(DataTypes.TimestampType)) {
             timeMillis = add(p, functions.unix_millis(col(q(timeName))));
             timeText = -1;
         } else if (timeType instanceof NumericType) {
-            timeMillis = add(p, col(q(timeName)).cast(DataTypes.LongType));
+            timeMillis = add(p, timeName, DataTypes.LongType, schema);
             timeText = -1;
         } else {
             timeMillis = -1;
-            timeText = add(p, col(q(timeName)).cast(DataTypes.StringType));
+            timeText = add(p, timeName, DataTypes.StringType, schema);
         }
-        file = add(p, col(CatalogueReader.SOURCE_FILE));
-        row = add(p, col(CatalogueReader.SOURCE_ROW).cast(DataTypes.LongType));
+        if (direct) { // what ParquetBatches puts after the columns asked for
+            file = add(p, lit(null), FILE);
+            row = add(p, lit(null), ROW);
+            rowBase = 1;
+        } else {
+            file = add(p, col(CatalogueReader.SOURCE_FILE));
+            row = add(p, col(CatalogueReader.SOURCE_ROW).cast(DataTypes.LongType));
+            rowBase = 0;
+        }
         index = withIndex ? add(p, col(CatalogueReader.RECORD_INDEX)) : -1;
         malformed = List.of(schema.fieldNames()).contains(CatalogueReader.MALFORMED_LINE)
                 ? add(p, col(CatalogueReader.MALFORMED_LINE)) : -1;
+    }
+
+    private static final String FILE = "\0file";
+    private static final String ROW = "\0row";
+
+    /**
+     * The catalogue columns to ask {@link org.sparkvi.io.ParquetBatches} for, in ordinal order (the file and row
+     * follow them), or null when some column needs a cast to be read (then the SQL {@link #projection} reads them).
+     */
+    public List<String> directColumns() {
+        if (!direct || plain.contains(null) || !plain.get(file).equals(FILE) || row != file + 1 || index >= 0 || malformed >= 0) {
+            return null;
+        }
+        return List.copyOf(plain.subList(0, file));
     }
 
     /** The catalogue's own names of the columns read (the aliases resolved), for checks across files. */
@@ -121,9 +169,20 @@ public final class EventColumns implements Serializable {
         return projection.toArray(new Column[0]);
     }
 
-    private static int add(List<Column> p, Column c) {
+    private int add(List<Column> p, Column c) {
+        return add(p, c, null);
+    }
+
+    private int add(List<Column> p, Column c, String plainName) {
         p.add(c.as("_c" + p.size()));
+        plain.add(plainName);
         return p.size() - 1;
+    }
+
+    /** The column as type t: read as it is when it already has that type, else cast. */
+    private int add(List<Column> p, String name, DataType t, StructType schema) {
+        Column c = col(q(name));
+        return schema.apply(name).dataType().equals(t) ? add(p, c, name) : add(p, c.cast(t));
     }
 
     private static String q(String name) {
@@ -139,7 +198,7 @@ public final class EventColumns implements Serializable {
         return null;
     }
 
-    private static Measure measure(List<Column> p, StructType schema, String column, boolean required, String catalogue) {
+    private Measure measure(List<Column> p, StructType schema, String column, boolean required, String catalogue) {
         String name = find(schema, column);
         if (name == null) {
             if (required) {
@@ -153,7 +212,7 @@ public final class EventColumns implements Serializable {
         Column c = col(q(name));
         DataType t = f.dataType();
         if (t.equals(DataTypes.DoubleType)) {
-            return new Measure(name, add(p, c), -1);
+            return new Measure(name, add(p, c, name), -1);
         }
         if (t instanceof NumericType) {
             return new Measure(name, add(p, c.cast(DataTypes.DoubleType)), add(p, c.cast(DataTypes.StringType)));

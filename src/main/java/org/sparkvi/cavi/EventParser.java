@@ -37,6 +37,7 @@ public final class EventParser implements Serializable {
     public static final double MAX_DEPTH_KM = 1000;
     /** log S! is tabulated below this strength (every mag10 strength): Gamma.logGamma costs as much as the rest of a row. */
     private static final int LOG_FACTORIAL_TABLE = 1024;
+    private static final int ROWS_A_CALL = 256;
 
     private final EventColumns cols;
     private final CoordinateSystem coords;
@@ -58,19 +59,25 @@ public final class EventParser implements Serializable {
 
     /** Reads every row of a partition. */
     public CataloguePartition parse(Iterator<InternalRow> rows) {
-        return new Reader().readAll(rows);
+        return parse(rows, 0);
+    }
+
+    /** Reads every row of a partition expected to hold about {@code expectedRows} rows (0: unknown). */
+    public CataloguePartition parse(Iterator<InternalRow> rows, int expectedRows) {
+        return new Reader(expectedRows).readAll(rows);
     }
 
     /** The state of one partition's pass: the builder, the quarantine and the first problem of the current row. */
     private final class Reader {
-        final EventBlock.Builder block = new EventBlock.Builder(coords.dim(), weighted, reportColumns);
+        final EventBlock.Builder block;
         final List<Rejection> rejections = new ArrayList<>();
         final TreeMap<String, Long> byReason = new TreeMap<>();
         final double[] x = new double[coords.dim()];
         final double[] values = new double[cols.x.length];
         final double[] logFactorial = new double[LOG_FACTORIAL_TABLE];
         UTF8String lastFile;
-        long[] idHashes = new long[0];
+        UTF8String lastFileSeen;
+        long[] idHashes;
         int idCount;
         long lastOffset;
         long records;
@@ -80,7 +87,9 @@ public final class EventParser implements Serializable {
         EventColumns.Measure where;
         String value;
 
-        Reader() {
+        Reader(int expectedRows) {
+            block = new EventBlock.Builder(coords.dim(), weighted, reportColumns, expectedRows);
+            idHashes = new long[cols.id >= 0 ? Math.max(0, expectedRows) : 0];
             for (int s = 0; s < LOG_FACTORIAL_TABLE; s++) {
                 logFactorial[s] = Gamma.logGamma(s + 1.0);
             }
@@ -88,6 +97,24 @@ public final class EventParser implements Serializable {
 
         CataloguePartition readAll(Iterator<InternalRow> it) {
             while (it.hasNext()) {
+                readSome(it);
+            }
+            long[] hashes = null;
+            if (cols.id >= 0) {
+                hashes = java.util.Arrays.copyOf(RadixSort.sort(idHashes, idCount), idCount);
+            }
+            return new CataloguePartition(block.build(), rejections, records, byReason,
+                    new CataloguePartition.IdHashes(hashes));
+        }
+
+        /**
+         * Up to {@value #ROWS_A_CALL} rows. A partition is millions of rows: read in one loop, that loop would run
+         * in the interpreter and then in C1's profiling code until the JIT's on-stack replacement took it over, 5–6
+         * s into a cold JVM's first read (measured: the first wave of a 10⁷-event read took 2.7× the second). A
+         * method called every few hundred rows is compiled as a whole, and early.
+         */
+        private void readSome(Iterator<InternalRow> it) {
+            for (int k = 0; k < ROWS_A_CALL && it.hasNext(); k++) {
                 row = it.next();
                 records++;
                 hashId();
@@ -100,12 +127,6 @@ public final class EventParser implements Serializable {
                     byReason.merge(reason, 1L, Long::sum);
                 }
             }
-            long[] hashes = null;
-            if (cols.id >= 0) {
-                hashes = java.util.Arrays.copyOf(RadixSort.sort(idHashes, idCount), idCount);
-            }
-            return new CataloguePartition(block.build(), rejections, records, byReason,
-                    new CataloguePartition.IdHashes(hashes));
         }
 
         private void hashId() {
@@ -125,7 +146,7 @@ public final class EventParser implements Serializable {
         }
 
         private long rowNumber() {
-            return row.getLong(cols.row);
+            return row.getLong(cols.row) + cols.rowBase;
         }
 
         private long index() {
@@ -133,7 +154,9 @@ public final class EventParser implements Serializable {
                 return row.getLong(cols.index);
             }
             UTF8String f = file();
-            if (!f.equals(lastFile)) {
+            // a column batch hands out one immutable path object for all its rows: its bytes are compared once a
+            // batch (a Spark row's string is a view of a reused buffer: compared every row)
+            if (!(cols.direct && f == lastFileSeen) && !f.equals(lastFile)) {
                 lastFile = f.copy();
                 Long offset = fileOffsets.get(ParquetFooters.metadataPath(lastFile.toString()));
                 if (offset == null) {
@@ -141,6 +164,7 @@ public final class EventParser implements Serializable {
                 }
                 lastOffset = offset;
             }
+            lastFileSeen = f;
             return lastOffset + rowNumber() - 1;
         }
 
@@ -278,7 +302,11 @@ public final class EventParser implements Serializable {
 
         private long time() {
             if (cols.timeMillis >= 0) {
-                return row.isNullAt(cols.timeMillis) ? Long.MIN_VALUE : row.getLong(cols.timeMillis);
+                if (row.isNullAt(cols.timeMillis)) {
+                    return Long.MIN_VALUE;
+                }
+                long t = row.getLong(cols.timeMillis);
+                return cols.timeMicros ? Math.floorDiv(t, 1000L) : t; // as Spark's unix_millis rounds
             }
             if (cols.timeText >= 0 && !row.isNullAt(cols.timeText)) {
                 return timeMillis(row.getUTF8String(cols.timeText).toString());

@@ -82,7 +82,26 @@ public final class CatalogueReader {
      * Parquet, the first record index of each file (files in path order), from which a reader computes the index
      * as it goes: no pass over the data is needed to number the records.
      */
-    public record Source(Dataset<Row> rows, Map<String, Long> fileOffsets, Map<String, ParquetFooters.Footer> footers) {
+    public record Source(Dataset<Row> rows, Map<String, Long> fileOffsets, Map<String, ParquetFooters.Footer> footers,
+                         Dataset<Row> parquet) {
+        Source(Dataset<Row> rows) {
+            this(rows, null, null, null);
+        }
+
+        /**
+         * Parquet: the columns named (by their ComCat names, as in {@link #rows}) straight from Spark's column
+         * batches, then the file and the 0-based row in it ({@link ParquetBatches}); null for other formats, or
+         * when Spark would not read them as batches.
+         */
+        public ParquetBatches.Batches batches(List<String> columns) {
+            if (parquet == null) {
+                return null;
+            }
+            String[] names = parquet.columns();
+            List<String> targets = canonicalTargets(names);
+            return ParquetBatches.rows(parquet, columns.stream().map(c -> names[targets.indexOf(c)]).toList(), footers);
+        }
+
         /** Refuses files that disagree on the type of a column the run reads (Parquet; text formats have no types). */
         public void requireOneTypePerColumn(java.util.Collection<String> columns) {
             if (footers != null) {
@@ -127,7 +146,7 @@ public final class CatalogueReader {
         });
         StructType schema = df.schema().add(SOURCE_FILE, DataTypes.StringType, false)
                 .add(SOURCE_ROW, DataTypes.LongType, false).add(RECORD_INDEX, DataTypes.LongType, false);
-        return new Source(df.sparkSession().createDataFrame(rows, schema), null, null);
+        return new Source(df.sparkSession().createDataFrame(rows, schema));
     }
 
     public static Source open(SparkSession spark, String path, CatalogueFormat format) {
@@ -137,9 +156,9 @@ public final class CatalogueReader {
             return parquet(spark, path);
         }
         if (f == CatalogueFormat.CSV) {
-            return new Source(canonicalNames(csv(spark, path)), null, null);
+            return new Source(canonicalNames(csv(spark, path)));
         }
-        return new Source(withRowNumbers(spark, canonicalNames(geoJson(spark, path)), path), null, null);
+        return new Source(withRowNumbers(spark, canonicalNames(geoJson(spark, path)), path));
     }
 
     /**
@@ -210,7 +229,7 @@ public final class CatalogueReader {
         }
         Dataset<Row> rows = canonicalNames(raw.withColumn(SOURCE_FILE, col("_metadata.file_path"))
                 .withColumn(SOURCE_ROW, col("_metadata.row_index").plus(1)));
-        return new Source(rows, offsets, footers);
+        return new Source(rows, offsets, footers, raw);
     }
 
     private static void requireExists(SparkSession spark, String path) {
@@ -325,15 +344,23 @@ public final class CatalogueReader {
 
     /** Renames columns to their ComCat names (case-insensitive, aliases); the first column to claim a name keeps it. */
     private static Dataset<Row> canonicalNames(Dataset<Row> df) {
-        List<String> taken = new ArrayList<>();
+        String[] names = df.columns();
+        List<String> targets = canonicalTargets(names);
         List<Column> cols = new ArrayList<>();
-        for (String name : df.columns()) {
-            String canonical = ALIASES.get(name.toLowerCase(Locale.ROOT));
-            String target = canonical != null && !taken.contains(canonical) ? canonical : name;
-            taken.add(target);
-            cols.add(col("`" + name + "`").as(target));
+        for (int i = 0; i < names.length; i++) {
+            cols.add(col("`" + names[i] + "`").as(targets.get(i)));
         }
         return df.select(cols.toArray(new Column[0]));
+    }
+
+    /** The name each column is read under, in column order. */
+    private static List<String> canonicalTargets(String[] columns) {
+        List<String> taken = new ArrayList<>();
+        for (String name : columns) {
+            String canonical = ALIASES.get(name.toLowerCase(Locale.ROOT));
+            taken.add(canonical != null && !taken.contains(canonical) ? canonical : name);
+        }
+        return taken;
     }
 
     /**

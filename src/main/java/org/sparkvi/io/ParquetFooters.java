@@ -19,8 +19,21 @@ public final class ParquetFooters {
     private ParquetFooters() {
     }
 
-    /** What a footer says: the rows, and each top-level column's Parquet type (lower-case name → type). */
-    record Footer(long rows, Map<String, String> types) {
+    /**
+     * What a footer says: the rows, the file's bytes, each top-level column's Parquet type (lower-case name → type), and each row
+     * group's rows and midpoint (the byte offset by which a reader assigns the group to a file split).
+     */
+    record Footer(long rows, long bytes, Map<String, String> types, long[] groupMidpoints, long[] groupRows) {
+        /** The rows of the row groups whose midpoint lies in [start, start + length): what a split of that range reads. */
+        long rowsIn(long start, long length) {
+            long rows = 0;
+            for (int g = 0; g < groupRows.length; g++) {
+                if (groupMidpoints[g] >= start && groupMidpoints[g] < start + length) {
+                    rows += groupRows[g];
+                }
+            }
+            return rows;
+        }
     }
 
     /** File (as Spark's {@code _metadata.file_path} spells it) → its footer. */
@@ -48,7 +61,8 @@ public final class ParquetFooters {
                     continue;
                 }
                 counts.add(pool.submit(() -> {
-                    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f), conf))) {
+                    HadoopInputFile file = HadoopInputFile.fromPath(new Path(f), conf);
+                    try (ParquetFileReader reader = ParquetFileReader.open(file)) {
                         Map<String, String> types = new TreeMap<>();
                         for (org.apache.parquet.schema.Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
                             types.put(t.getName().toLowerCase(java.util.Locale.ROOT), t.isPrimitive()
@@ -56,7 +70,14 @@ public final class ParquetFooters {
                                     + (t.getLogicalTypeAnnotation() == null ? "" : " (" + t.getLogicalTypeAnnotation() + ")")
                                     : "group");
                         }
-                        return new Footer(reader.getRecordCount(), types);
+                        var groups = reader.getRowGroups();
+                        long[] midpoints = new long[groups.size()];
+                        long[] rows = new long[groups.size()];
+                        for (int g = 0; g < rows.length; g++) { // parquet-mr's filterFileMetaDataByMidpoint
+                            midpoints[g] = groups.get(g).getStartingPos() + groups.get(g).getCompressedSize() / 2;
+                            rows[g] = groups.get(g).getRowCount();
+                        }
+                        return new Footer(reader.getRecordCount(), file.getLength(), types, midpoints, rows);
                     }
                 }));
             }

@@ -1,0 +1,192 @@
+package org.sparkvi.io;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.Partition;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.network.util.JavaUtils;
+import org.apache.spark.rdd.RDD;
+import scala.Option;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.FilePartition;
+import org.apache.spark.sql.execution.datasources.PartitionedFile;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * A Parquet catalogue's columns straight from Spark's vectorised reader, as row views over its column batches:
+ * no row is converted to Spark's binary row format, and the file path (a constant column of each batch) is not
+ * copied into every row. This is the plan Spark itself runs for {@code select(columns, _metadata.file_path,
+ * _metadata.row_index)}, stopped before its row conversion ({@link FileSourceScanExec#executeColumnar}), with the
+ * file splits, the reader's settings and task retries as Spark has them.
+ * <p>
+ * The rows' ordinals: the named columns in the order given, then the file's path (string), then the record's
+ * 0-based row in its file (long). A row is a view of the current batch, valid until the iterator moves on.
+ */
+public final class ParquetBatches {
+    /** Spark's key, in a scan attribute's metadata, naming the file-metadata field it holds. */
+    private static final String METADATA_FIELD = "__metadata_col";
+
+    private ParquetBatches() {
+    }
+
+    /** The rows, and per partition the number of rows its file splits hold (from the footers). */
+    public record Batches(JavaRDD<InternalRow> rows, long[] expectedRows) {
+    }
+
+    /**
+     * The rows, or null when Spark would not read these columns as batches (a type its vectorised reader does not
+     * take, the reader turned off, or a plan that is not a lone file scan).
+     * <p>
+     * Partitions: a multiple of Spark's default parallelism, each at most spark.sql.files.maxPartitionBytes (Spark's
+     * own bound), balanced by rows. Spark packs files into splits by bytes, one after another: a 10⁷-event catalogue
+     * of 20 files came out as 3 or 4 partitions on 2 cores, so one core sat idle through the last partition's read
+     * and through the last partition of every iteration after it. Here Spark is asked for splits a quarter of the
+     * partitions' size, and those are grouped into the partitions largest first, each into the group with the
+     * fewest rows so far ({@link BalancedGroups}): the same grouping for the same files on every run.
+     */
+    static Batches rows(Dataset<Row> parquet, List<String> columns, Map<String, ParquetFooters.Footer> footers) {
+        List<Column> select = new ArrayList<>();
+        for (String c : columns) {
+            select.add(col("`" + c.replace("`", "``") + "`"));
+        }
+        select.add(col("_metadata.file_path"));
+        select.add(col("_metadata.row_index"));
+        SparkSession spark = parquet.sparkSession();
+        String key = "spark.sql.files.maxPartitionBytes";
+        boolean wasSet = spark.conf().contains(key);
+        String before = spark.conf().get(key);
+        long maxBytes = JavaUtils.byteStringAsBytes(before);
+        long open = JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.files.openCostInBytes"));
+        int parallelism = spark.sparkContext().defaultParallelism();
+        long total = 0;
+        for (ParquetFooters.Footer f : footers.values()) {
+            total += f.bytes() + open;
+        }
+        long waves = Math.max(1, (total + parallelism * maxBytes - 1) / (parallelism * maxBytes));
+        int partitions = (int) Math.min(Integer.MAX_VALUE / 2, waves * parallelism);
+        // the split size holds while the scan is planned and its file splits made; the session's own is put back
+        spark.conf().set(key, Long.toString(Math.max(1, Math.min(maxBytes, total / (4L * partitions)))));
+        try {
+            SparkPlan plan = parquet.select(select.toArray(new Column[0])).queryExecution().executedPlan();
+            List<FileSourceScanExec> scans = new ArrayList<>();
+            plan.foreach(node -> {
+                if (node instanceof FileSourceScanExec s) {
+                    scans.add(s);
+                }
+                return null;
+            });
+            if (scans.size() != 1 || !scans.get(0).supportsColumnar()) {
+                return null;
+            }
+            FileSourceScanExec scan = scans.get(0);
+            int[] order = order(scan.output(), columns);
+            if (order == null) {
+                return null;
+            }
+            RDD<ColumnarBatch> splits = scan.executeColumnar();
+            long[] splitRows = expectedRows(splits.partitions(), footers);
+            BalancedGroups groups = new BalancedGroups(splitRows, Math.min(partitions, splitRows.length));
+            JavaRDD<InternalRow> rows = splits.coalesce(groups.count(), false, Option.apply(groups), null)
+                    .toJavaRDD().mapPartitions(batches -> new Rows(batches, order));
+            return new Batches(rows, groups.rows());
+        } finally {
+            if (wasSet) {
+                spark.conf().set(key, before);
+            } else {
+                spark.conf().unset(key);
+            }
+        }
+    }
+
+    /** Each partition's rows: those of the row groups its file ranges take; 0 for a file the footers do not know. */
+    private static long[] expectedRows(Partition[] partitions, Map<String, ParquetFooters.Footer> footers) {
+        long[] rows = new long[partitions.length];
+        for (int p = 0; p < partitions.length; p++) {
+            if (partitions[p] instanceof FilePartition fp) {
+                for (PartitionedFile f : fp.files()) {
+                    ParquetFooters.Footer footer = footers.get(ParquetFooters.metadataPath(f.toPath().toString()));
+                    rows[p] += footer == null ? 0 : footer.rowsIn(f.start(), f.length());
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Where each wanted column sits among the scan's output, the file path and row index last; null if one is missing. */
+    private static int[] order(scala.collection.immutable.Seq<Attribute> output, List<String> columns) {
+        int[] order = new int[columns.size() + 2];
+        java.util.Arrays.fill(order, -1);
+        for (int i = 0; i < output.size(); i++) {
+            Attribute a = output.apply(i);
+            if (a.metadata().contains(METADATA_FIELD)) {
+                String field = a.metadata().getString(METADATA_FIELD);
+                if (field.equals("file_path")) {
+                    order[columns.size()] = i;
+                } else if (field.equals("row_index")) {
+                    order[columns.size() + 1] = i;
+                }
+                continue;
+            }
+            for (int wanted = 0; wanted < columns.size(); wanted++) { // a column may be asked for twice
+                if (columns.get(wanted).equals(a.name()) && order[wanted] < 0) {
+                    order[wanted] = i;
+                }
+            }
+        }
+        for (int o : order) {
+            if (o < 0) {
+                return null;
+            }
+        }
+        return order;
+    }
+
+    /** The rows of each batch in turn, through a batch whose columns are put in the wanted order (no copy). */
+    private static final class Rows implements Iterator<InternalRow> {
+        private final Iterator<ColumnarBatch> batches;
+        private final int[] order;
+        private Iterator<InternalRow> current = Collections.emptyIterator();
+
+        Rows(Iterator<ColumnarBatch> batches, int[] order) {
+            this.batches = batches;
+            this.order = order;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext()) {
+                if (!batches.hasNext()) {
+                    return false;
+                }
+                ColumnarBatch b = batches.next();
+                ColumnVector[] vectors = new ColumnVector[order.length];
+                for (int i = 0; i < order.length; i++) {
+                    vectors[i] = b.column(order[i]);
+                }
+                current = new ColumnarBatch(vectors, b.numRows()).rowIterator();
+            }
+            return true;
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return current.next();
+        }
+    }
+}
