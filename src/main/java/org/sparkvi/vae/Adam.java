@@ -75,7 +75,10 @@ public final class Adam implements Serializable {
         float[] g0 = g[0];
         int start = from;
         if (FloatLanes.AVAILABLE && g.length <= 2) {
-            start = FloatLanes.adam(theta, mm, vv, g0, g.length == 2 ? g[1] : null, from, to, b1, a1, b2, a2, c2, stepSize, e);
+            // until the JIT has compiled the lane loop (uncompiled, the Vector API allocates per operation: 9 ms for
+            // half the parameters), it takes the first WARM_UP entries only and the scalar loops the rest
+            int end = lanesCalls++ < WARM_UP_CALLS ? Math.min(to, from + WARM_UP) : to;
+            start = FloatLanes.adam(theta, mm, vv, g0, g.length == 2 ? g[1] : null, from, end, b1, a1, b2, a2, c2, stepSize, e);
         }
         for (int q = 1; q < g.length; q++) {
             float[] gq = g[q];
@@ -92,6 +95,11 @@ public final class Adam implements Serializable {
             theta[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / c2 + e);
         }
     }
+
+    /** Calls of the lane loop in this JVM (racy: a count for the warm-up only), and the warm-up's length and share. */
+    private static int lanesCalls;
+    private static final int WARM_UP_CALLS = 300;
+    private static final int WARM_UP = 8192;
 
     /** Continues after {@code steps} steps applied slice by slice elsewhere (the moments copied in). */
     public void advance(double[] newM, double[] newV, long steps) {
