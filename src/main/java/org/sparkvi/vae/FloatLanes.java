@@ -2,6 +2,7 @@ package org.sparkvi.vae;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.sparkvi.VectorApi;
 
 /**
  * float32 loops of the training step over SIMD lanes (the JDK's Vector API), for loops C2 (JDK 17) leaves scalar or
@@ -11,23 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * --add-modules=jdk.incubator.vector}; without it (or with {@code -Dsparkvi.scalar=true}) {@link #AVAILABLE} is false.
  */
 final class FloatLanes {
-    static final boolean AVAILABLE = probe();
+    static final boolean AVAILABLE = VectorApi.usable(() -> FloatVector.SPECIES_PREFERRED.length(), 4);
     private static final VectorSpecies<Float> SPECIES = AVAILABLE ? FloatVector.SPECIES_PREFERRED : null;
     static final int LANES = AVAILABLE ? SPECIES.length() : 1;
 
     private FloatLanes() {
     }
 
-    private static boolean probe() {
-        if (Boolean.getBoolean("sparkvi.scalar")) {
-            return false;
-        }
-        try {
-            return FloatVector.SPECIES_PREFERRED.length() >= 4;
-        } catch (Throwable t) {
-            return false; // module not resolved: NoClassDefFoundError
-        }
-    }
 
     /**
      * Adam's float32 update ({@link Adam#applyTo(float[], float[], float[], float[][], int, int, long)}) on entries
