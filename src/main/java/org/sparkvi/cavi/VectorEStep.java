@@ -4,6 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.sparkvi.VectorApi;
 
 /**
  * The E-step and its statistics over whole SIMD lanes of events (the JDK's Vector API), the same quantities as
@@ -22,23 +23,13 @@ import jdk.incubator.vector.VectorSpecies;
  * drivers and executors; where the module is missing, {@link #AVAILABLE} is false and the scalar path runs.
  */
 final class VectorEStep {
-    static final boolean AVAILABLE = probe();
+    static final boolean AVAILABLE = VectorApi.usable(() -> DoubleVector.SPECIES_PREFERRED.length(), 2);
     private static final VectorSpecies<Double> SPECIES = AVAILABLE ? DoubleVector.SPECIES_PREFERRED : null;
     private static final int LANES = AVAILABLE ? SPECIES.length() : 1;
 
     private VectorEStep() {
     }
 
-    private static boolean probe() {
-        if (Boolean.getBoolean("sparkvi.scalar")) {
-            return false;
-        }
-        try {
-            return DoubleVector.SPECIES_PREFERRED.length() >= 2;
-        } catch (Throwable t) {
-            return false; // module not resolved: NoClassDefFoundError
-        }
-    }
 
     /** Events per chunk: the K × chunk logits stay within 256 KB, a core's L2 cache. */
     static int chunkSize(int k) {

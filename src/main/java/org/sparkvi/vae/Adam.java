@@ -56,19 +56,15 @@ public final class Adam implements Serializable {
     }
 
     /**
-     * The same with the gradient the sum of several, overwriting g[0] on [from, to) with it: g₀ + g₁ + … in that
-     * order, then 0 + that in the update, which gives the same floats as (0 + g₀) + g₁ + … (they differ at most in the
-     * sign of an intermediate zero, which the final 0 + makes +0 either way). The sums are a pass of their own: a loop
-     * reading five arrays at once is one C2 does not vectorise (3.2 ms for half the parameters instead of 0.35).
+     * The same with the gradient the sum of several, (0 + g₀) + g₁ + … in that order (formed as g₀ + g₁ + …, then 0 +
+     * that, which gives the same floats: they differ at most in the sign of an intermediate zero, which the final 0 +
+     * makes +0 either way). With one or two gradients and the Vector API present, the sum and the update are one pass
+     * over SIMD lanes ({@link FloatLanes#adam}, the same floats), which reads θ, m, v and the gradients once and
+     * writes θ, m, v: 0.22 ms for half the parameters and two gradients, against 0.31 for the scalar form. That form
+     * (without the module, or three or more gradients) sums in a pass of its own into g[0], overwriting it on
+     * [from, to), since C2 does not vectorise a scalar loop reading five arrays at once (3.2 ms instead of 0.35).
      */
     public void applyTo(float[] theta, float[] mm, float[] vv, float[][] g, int from, int to, long t) {
-        float[] g0 = g[0];
-        for (int q = 1; q < g.length; q++) {
-            float[] gq = g[q];
-            for (int i = from; i < to; i++) {
-                g0[i] += gq[i];
-            }
-        }
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float a1 = (float) (1 - beta1);
@@ -76,7 +72,21 @@ public final class Adam implements Serializable {
         float e = (float) eps;
         float c2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-        for (int i = from; i < to; i++) {
+        float[] g0 = g[0];
+        int start = from;
+        if (FloatLanes.AVAILABLE && g.length <= 2) {
+            // until the JIT has compiled the lane loop (uncompiled, the Vector API allocates per operation: 9 ms for
+            // half the parameters), it takes the first WARM_UP entries only and the scalar loops the rest
+            int end = lanesCalls++ < WARM_UP_CALLS ? Math.min(to, from + WARM_UP) : to;
+            start = FloatLanes.adam(theta, mm, vv, g0, g.length == 2 ? g[1] : null, from, end, b1, a1, b2, a2, c2, stepSize, e);
+        }
+        for (int q = 1; q < g.length; q++) {
+            float[] gq = g[q];
+            for (int i = start; i < to; i++) {
+                g0[i] += gq[i];
+            }
+        }
+        for (int i = start; i < to; i++) {
             float gi = 0f + g0[i];
             float m1 = b1 * mm[i] + a1 * gi;
             float v1 = b2 * vv[i] + a2 * gi * gi;
@@ -85,6 +95,11 @@ public final class Adam implements Serializable {
             theta[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / c2 + e);
         }
     }
+
+    /** Calls of the lane loop in this JVM (racy: a count for the warm-up only), and the warm-up's length and share. */
+    private static int lanesCalls;
+    private static final int WARM_UP_CALLS = 300;
+    private static final int WARM_UP = 8192;
 
     /** Continues after {@code steps} steps applied slice by slice elsewhere (the moments copied in). */
     public void advance(double[] newM, double[] newV, long steps) {
