@@ -25,6 +25,8 @@ sparkvi_submit() {
   # mapped by the next ones, instead of being read, verified and parsed again. SPARKVI_CDS=0 turns it off.
   local cds=() jsa="$root/target/sparkvi-classes.jsa"
   if [[ ${SPARKVI_CDS:-1} != 0 ]]; then
+    # an archive older than the jar (a jar built by mvn directly) would be refused silently: it is written anew
+    [[ -s $jsa && ! $jsa -nt $SPARKVI_JAR ]] && rm -f "$jsa"
     if [[ -s $jsa ]]; then cds=(-XX:SharedArchiveFile="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
     else cds=(-XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off); fi
   fi
@@ -32,7 +34,7 @@ sparkvi_submit() {
   # 6-10 s). Transparent huge pages, where the kernel offers them, make one touch cover 2 MB: a cold 10^7-event read
   # went from 12-15 s to 10-12 s. (Touching the whole heap at start, -XX:+AlwaysPreTouch, only moves that cost.)
   local heap="${SPARKVI_DRIVER_MEMORY:-4g}" mem=()
-  if grep -qs '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then mem+=(-XX:+UseTransparentHugePages); fi
+  if [[ ${SPARKVI_THP:-1} != 0 ]] && grep -qs '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then mem+=(-XX:+UseTransparentHugePages); fi
   exec java "${flags[@]}" "${cds[@]}" "${mem[@]}" -Xmx"$heap" \
     -Dlog4j2.configurationFile="file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties}" -Djava.awt.headless=true \
     -cp "$SPARKVI_JAR:$(cat "$root/target/classpath.txt")" \
