@@ -37,7 +37,6 @@ public final class EventParser implements Serializable {
     public static final double MAX_DEPTH_KM = 1000;
     /** log S! is tabulated below this strength (every mag10 strength): Gamma.logGamma costs as much as the rest of a row. */
     private static final int LOG_FACTORIAL_TABLE = 1024;
-    private static final int ROWS_A_CALL = 256;
 
     private final EventColumns cols;
     private final CoordinateSystem coords;
@@ -97,24 +96,6 @@ public final class EventParser implements Serializable {
 
         CataloguePartition readAll(Iterator<InternalRow> it) {
             while (it.hasNext()) {
-                readSome(it);
-            }
-            long[] hashes = null;
-            if (cols.id >= 0) {
-                hashes = java.util.Arrays.copyOf(RadixSort.sort(idHashes, idCount), idCount);
-            }
-            return new CataloguePartition(block.build(), rejections, records, byReason,
-                    new CataloguePartition.IdHashes(hashes));
-        }
-
-        /**
-         * Up to {@value #ROWS_A_CALL} rows. A partition is millions of rows: read in one loop, that loop would run
-         * in the interpreter and then in C1's profiling code until the JIT's on-stack replacement took it over, 5–6
-         * s into a cold JVM's first read (measured: the first wave of a 10⁷-event read took 2.7× the second). A
-         * method called every few hundred rows is compiled as a whole, and early.
-         */
-        private void readSome(Iterator<InternalRow> it) {
-            for (int k = 0; k < ROWS_A_CALL && it.hasNext(); k++) {
                 row = it.next();
                 records++;
                 hashId();
@@ -127,6 +108,12 @@ public final class EventParser implements Serializable {
                     byReason.merge(reason, 1L, Long::sum);
                 }
             }
+            long[] hashes = null;
+            if (cols.id >= 0) {
+                hashes = java.util.Arrays.copyOf(RadixSort.sort(idHashes, idCount), idCount);
+            }
+            return new CataloguePartition(block.build(), rejections, records, byReason,
+                    new CataloguePartition.IdHashes(hashes));
         }
 
         private void hashId() {
