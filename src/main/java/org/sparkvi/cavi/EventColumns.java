@@ -144,7 +144,8 @@ public final class EventColumns implements Serializable {
      * follow them), or null when some column needs a cast to be read (then the SQL {@link #projection} reads them).
      */
     public List<String> directColumns() {
-        if (!direct || plain.contains(null) || !plain.get(file).equals(FILE) || row != file + 1 || index >= 0 || malformed >= 0) {
+        // direct: no record index column, the file and row last; a cast, or CSV's malformed line, is a null entry
+        if (!direct || plain.contains(null)) {
             return null;
         }
         return List.copyOf(plain.subList(0, file));
