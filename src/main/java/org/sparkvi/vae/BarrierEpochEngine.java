@@ -22,6 +22,7 @@ import org.sparkvi.spark.SparkSessions;
  * starting state with an exchange of its own (the old attempt's tasks may still be unwinding into theirs).
  */
 public final class BarrierEpochEngine implements EpochEngine {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BarrierEpochEngine.class);
     private static final Map<String, Epoch> EPOCHS = new ConcurrentHashMap<>();
 
     private final SparkSession spark;
@@ -59,11 +60,12 @@ public final class BarrierEpochEngine implements EpochEngine {
         final StepProgress progress;
         final Map<Integer, Exchange> attempts = new ConcurrentHashMap<>();
 
+        /** The driver's own arrays, not copies: nothing writes them until the stage is over and the epoch forgotten. */
         Epoch(VaeConfig config, double[] params, Adam adam, int[] order, int partitions, StepProgress progress) {
             this.config = config;
-            this.params0 = params.clone();
-            this.m0 = adam.firstMoment();
-            this.v0 = adam.secondMoment();
+            this.params0 = params;
+            this.m0 = adam.m;
+            this.v0 = adam.v;
             this.step0 = adam.step();
             this.adam = adam;
             this.order = order;
@@ -81,6 +83,12 @@ public final class BarrierEpochEngine implements EpochEngine {
         final Replica replica;
         final double[] losses;
         final CyclicBarrier barrier;
+        /** Per task, nanoTime: entered its code, steps done; and nanoseconds spent on its gradients and waiting. */
+        final long[] entered;
+        final long[] stepsDone;
+        final long[] gradientNanos;
+        final long[] waitNanos;
+        final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
         double lossSum;
         long updates; // Adam steps applied: all of the epoch's, unless a non-finite loss ended it early
 
@@ -88,14 +96,21 @@ public final class BarrierEpochEngine implements EpochEngine {
             replica = Replica.of(e.config, e.params0, e.m0, e.v0, e.partitions);
             losses = new double[e.partitions];
             barrier = new CyclicBarrier(e.partitions);
+            entered = new long[e.partitions];
+            stepsDone = new long[e.partitions];
+            gradientNanos = new long[e.partitions];
+            waitNanos = new long[e.partitions];
         }
     }
 
     @Override
     public double epoch(VaeConfig c, double[] params, Adam adam, int epoch, int[] order, StepProgress progress) {
+        long t0 = System.nanoTime();
         String key = UUID.randomUUID().toString();
         Epoch e = new Epoch(c, params, adam, order, partitions, progress);
         EPOCHS.put(key, e);
+        Exchange x;
+        long t1;
         try {
             scala.Function1<scala.collection.Iterator<SparkGradientSource.Shard>, scala.collection.Iterator<Integer>> task =
                     (scala.Function1<scala.collection.Iterator<SparkGradientSource.Shard>, scala.collection.Iterator<Integer>>
@@ -109,21 +124,40 @@ public final class BarrierEpochEngine implements EpochEngine {
                             throw new IllegalStateException("barrier step failed: " + ex, ex);
                         }
                     };
-            // the shuffle after the barrier stage makes it a shuffle-map stage, which Spark relaunches after a failure
-            // (a failed barrier result stage cannot be recovered)
-            List<Integer> done = SparkSessions.describe(spark, "VAE epoch " + (epoch + 1) + ": " + partitions
-                    + " barrier tasks step together, exchanging gradients in memory", () -> new JavaRDD<Integer>(
-                    shards.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class)),
-                    scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
-                    .mapToPair(a -> new scala.Tuple2<>(0, a)).reduceByKey(Math::max, 1).values().collect());
-            Exchange x = e.attempts.get(done.get(0));
-            double[][] state = x.replica.slice(0, params.length);
-            System.arraycopy(state[0], 0, params, 0, params.length);
-            adam.advance(state[1], state[2], x.updates);
-            return x.lossSum;
+            var tag = scala.reflect.ClassTag$.MODULE$.<Integer>apply(Integer.class);
+            // The barrier stage is the map side of a shuffle that only that stage runs (submitMapStage, no result
+            // stage): Spark relaunches a failed shuffle-map stage whole, where a barrier result stage is not recovered.
+            var dependency = (org.apache.spark.ShuffleDependency<?, ?, ?>) new JavaRDD<>(shards.rdd().barrier()
+                    .mapPartitions(task, false, tag), tag).mapToPair(a -> new scala.Tuple2<>(a, a))
+                    .partitionBy(new org.apache.spark.HashPartitioner(1)).rdd().dependencies().head();
+            SparkSessions.describe(spark, "VAE epoch " + (epoch + 1) + ": " + partitions
+                    + " barrier tasks step together, exchanging gradients in memory", () -> {
+                        try {
+                            return spark.sparkContext().submitMapStage(dependency).get();
+                        } catch (Exception ex) {
+                            throw ex instanceof RuntimeException r ? r : new IllegalStateException(ex.getMessage(), ex);
+                        }
+                    });
+            t1 = System.nanoTime();
+            // an attempt whose tasks all finished (any such attempt computed the same bits)
+            x = e.attempts.values().stream().filter(a -> a.finished.get() == partitions).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the barrier stage finished but none of its attempts "
+                            + e.attempts.keySet() + " finished all " + partitions + " tasks"));
         } finally {
-            EPOCHS.remove(key);
+            EPOCHS.remove(key); // before the driver's state changes: no task can start from it any more
         }
+        x.replica.writeTo(params, adam.m, adam.v);
+        adam.advance(x.updates);
+        long t2 = System.nanoTime();
+        StringBuilder tl = new StringBuilder();
+        for (int p = 0; p < partitions; p++) {
+            tl.append(String.format(java.util.Locale.ROOT, " | task %d: entered %.1f, steps done %.1f, gradients %.1f,"
+                    + " waiting %.1f", p, (x.entered[p] - t0) / 1e6, (x.stepsDone[p] - t0) / 1e6,
+                    x.gradientNanos[p] / 1e6, x.waitNanos[p] / 1e6));
+        }
+        LOG.info(String.format(java.util.Locale.ROOT, "barrier epoch %d timeline (ms from its start): stage done %.1f,"
+                + " state in place %.1f%s", epoch + 1, (t1 - t0) / 1e6, (t2 - t0) / 1e6, tl));
+        return x.lossSum;
     }
 
     /** A task's epoch: its shard's gradients, its slice of the sum and of Adam, in lockstep with the others. */
@@ -137,6 +171,7 @@ public final class BarrierEpochEngine implements EpochEngine {
         Exchange x = e.attempt(tc.stageAttemptNumber());
         VaeConfig c = e.config;
         int p = shard.partition();
+        x.entered[p] = System.nanoTime();
         int size = x.replica.size();
         int from = (int) ((long) size * p / e.partitions);
         int to = (int) ((long) size * (p + 1) / e.partitions);
@@ -144,8 +179,12 @@ public final class BarrierEpochEngine implements EpochEngine {
         long t = e.step0;
         for (int start = 0, s = 0; start < n; start += c.batchSize(), s++) {
             int[] batch = java.util.Arrays.copyOfRange(e.order, start, Math.min(n, start + c.batchSize()));
+            long g0 = System.nanoTime();
             x.losses[p] = x.replica.shardGradient(c, shard, p, epoch, batch);
+            long g1 = System.nanoTime();
             x.barrier.await();
+            x.gradientNanos[p] += g1 - g0;
+            x.waitNanos[p] += System.nanoTime() - g1;
             double loss = 0; // every task sums the same losses in the same order, so all stop at the same step
             for (double l : x.losses) {
                 loss += l;
@@ -163,8 +202,12 @@ public final class BarrierEpochEngine implements EpochEngine {
                 x.updates++;
                 e.progress.step(s + 1, Math.min(n, start + c.batchSize()), loss, batch.length);
             }
+            long w0 = System.nanoTime();
             x.barrier.await();
+            x.waitNanos[p] += System.nanoTime() - w0;
         }
+        x.stepsDone[p] = System.nanoTime();
+        x.finished.incrementAndGet();
         return tc.stageAttemptNumber();
     }
 

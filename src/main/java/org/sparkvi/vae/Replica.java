@@ -43,8 +43,8 @@ abstract class Replica {
     /** This rank's updated slice of the parameters to every other rank, theirs into this replica. */
     abstract void allGather(SliceAllReduce ar) throws IOException;
 
-    /** Entries [from, to) of the parameters and of both moments, widened into double arrays (exact for float32). */
-    abstract double[][] slice(int from, int to);
+    /** The parameters and both moments into the driver's double arrays (widened: exact for float32). */
+    abstract void writeTo(double[] params, double[] m, double[] v);
 
     static Replica of(VaeConfig c, double[] params, double[] m, double[] v, int shards) {
         return c.inFloat() ? new FloatReplica(params, m, v, shards) : new DoubleReplica(params, m, v, shards);
@@ -194,9 +194,10 @@ abstract class Replica {
         }
 
         @Override
-        double[][] slice(int from, int to) {
-            return new double[][] {Arrays.copyOfRange(params, from, to), Arrays.copyOfRange(m, from, to),
-                Arrays.copyOfRange(v, from, to)};
+        void writeTo(double[] params, double[] m, double[] v) {
+            System.arraycopy(this.params, 0, params, 0, params.length);
+            System.arraycopy(this.m, 0, m, 0, m.length);
+            System.arraycopy(this.v, 0, v, 0, v.length);
         }
     }
 
@@ -294,15 +295,14 @@ abstract class Replica {
         }
 
         @Override
-        double[][] slice(int from, int to) {
-            double[][] out = new double[3][to - from];
-            float[][] in = {params, m, v};
+        void writeTo(double[] params, double[] m, double[] v) {
+            double[][] out = {params, m, v};
+            float[][] in = {this.params, this.m, this.v};
             for (int k = 0; k < 3; k++) {
-                for (int i = from; i < to; i++) {
-                    out[k][i - from] = in[k][i];
+                for (int i = 0; i < in[k].length; i++) {
+                    out[k][i] = in[k][i];
                 }
             }
-            return out;
         }
     }
 }

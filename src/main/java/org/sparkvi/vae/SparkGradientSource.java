@@ -13,9 +13,9 @@ import org.sparkvi.spark.OrderedTreeAggregate;
 import org.sparkvi.spark.SparkSessions;
 
 /**
- * Synchronous data-parallel gradients: the training images are cached as P shards (image i in shard i mod P); each
- * step broadcasts the parameters, every shard computes the gradient of the images of the global minibatch that it
- * holds, and the shards' sums are merged in a fixed order ({@link OrderedTreeAggregate}), so the step sees the
+ * Synchronous data-parallel gradients: P shards each compute an equal share of every global minibatch (consecutive
+ * positions of it, {@link SubBatch}); each step broadcasts the parameters, every shard computes its share's
+ * gradient, and the shards' sums are merged in a fixed order ({@link OrderedTreeAggregate}), so the step sees the
  * gradient of the whole minibatch, bit-identical run to run and after task retries.
  */
 public final class SparkGradientSource implements GradientSource {
@@ -44,7 +44,7 @@ public final class SparkGradientSource implements GradientSource {
         return timing;
     }
 
-    /** Shard {@code partition} of {@code partitions}: images partition, partition + P, …, their pixels in that order. */
+    /** Shard {@code partition} of {@code partitions}, and the pixels of all training images (every shard reads them). */
     record Shard(int partition, int partitions, byte[] pixels, int pixelCount) implements Serializable {
     }
 
@@ -88,47 +88,41 @@ public final class SparkGradientSource implements GradientSource {
         this.shards = cacheShards(spark, data, partitions);
     }
 
-    /** The broadcasts each cached shard RDD was built from, by RDD id: destroyed by {@link #releaseShards}. */
-    private static final java.util.Map<Integer, List<Broadcast<byte[]>>> SHARD_PIXELS =
+    /** The broadcast each cached shard RDD was built from, by RDD id: destroyed by {@link #releaseShards}. */
+    private static final java.util.Map<Integer, Broadcast<byte[]>> SHARD_PIXELS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The training images cached as P shards, image i in shard i mod P. Each shard's pixels travel once, as a
-     * broadcast of its own that only the executor computing that shard reads, and the cached RDD's partitions are
-     * bare indices: an RDD made by {@code parallelize} of the shards themselves would carry each shard's pixels in its
-     * partition, so every task of every stage over it (each epoch's barrier stage, each step's job) would ship them
-     * again (3.9 MB per task for 10,000 images over 2 shards). Lost blocks (a dead executor) are rebuilt from the
-     * broadcasts.
+     * P shards cached, each with the pixels of all training images: every shard computes an equal share of each
+     * batch (positions, not stored images, decide which), so each needs any image; MNIST's 60,000 images are 47 MB.
+     * The pixels travel once per executor, as one broadcast (in local mode the shards share the driver's array), and
+     * the cached RDD's partitions are bare indices: an RDD made by {@code parallelize} of the shards themselves would
+     * carry the pixels in every task of every stage over it (each epoch's barrier stage, each step's job). Lost blocks
+     * (a dead executor) are rebuilt from the broadcast.
      */
     static JavaRDD<Shard> cacheShards(SparkSession spark, MnistData data, int partitions) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Broadcast<byte[]>> pieces = new ArrayList<>();
+        Broadcast<byte[]> pixels = jsc.broadcast(data.images());
         List<Integer> indices = new ArrayList<>();
-        int px = data.pixels();
         for (int p = 0; p < partitions; p++) {
-            int count = (data.count() - p + partitions - 1) / partitions;
-            byte[] pixels = new byte[count * px];
-            for (int k = 0; k < count; k++) {
-                System.arraycopy(data.images(), (p + k * partitions) * px, pixels, k * px, px);
-            }
-            pieces.add(jsc.broadcast(pixels));
             indices.add(p);
         }
+        int px = data.pixels();
         JavaRDD<Shard> rdd = jsc.parallelize(indices, partitions)
-                .map(p -> new Shard(p, partitions, pieces.get(p).value(), px))
+                .map(p -> new Shard(p, partitions, pixels.value(), px))
                 .persist(StorageLevel.MEMORY_ONLY());
-        SHARD_PIXELS.put(rdd.id(), pieces);
-        SparkSessions.describe(spark, "VAE: cache " + data.count() + " training images as " + partitions + " shards",
+        SHARD_PIXELS.put(rdd.id(), pixels);
+        SparkSessions.describe(spark, "VAE: cache " + data.count() + " training images for " + partitions + " shards",
                 rdd::count);
         return rdd;
     }
 
-    /** Unpersists shards {@link #cacheShards} made and destroys the broadcasts they were built from. */
+    /** Unpersists shards {@link #cacheShards} made and destroys the broadcast they were built from. */
     static void releaseShards(JavaRDD<Shard> shards) {
         shards.unpersist(false);
-        List<Broadcast<byte[]>> pieces = SHARD_PIXELS.remove(shards.id());
-        if (pieces != null) {
-            pieces.forEach(Broadcast::destroy);
+        Broadcast<byte[]> pixels = SHARD_PIXELS.remove(shards.id());
+        if (pixels != null) {
+            pixels.destroy();
         }
     }
 
@@ -194,7 +188,7 @@ public final class SparkGradientSource implements GradientSource {
         return b;
     }
 
-    /** The loss of the batch's images that this shard holds (in batch order, one sub-batch); their gradient added to grad. */
+    /** The loss of this shard's share of the batch (in batch order, one sub-batch); its gradient added to grad. */
     static double shardLossAndGradient(VaeConfig c, Shard shard, double[] params, int epoch, int[] batch, double[] grad) {
         return subBatch(c).lossAndGradient(shard.pixels(), shard.partitions(), shard.partition(), params, epoch, batch, grad);
     }

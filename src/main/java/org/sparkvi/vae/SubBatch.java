@@ -1,15 +1,16 @@
 package org.sparkvi.vae;
 
 /**
- * The images of a global minibatch that one shard holds (image i in shard i mod P, at i div P in it), their pixels
- * and ε (keyed by seed, epoch and image, {@link TrainingData}), and the network of the run's precision: a task's
- * scratch, reused step to step. Not thread-safe: one per thread.
+ * Shard p's share of a global minibatch of B images: its positions [⌊pB/P⌋, ⌊(p+1)B/P⌋), so the shards' shares
+ * differ by one image at most (as PyTorch's DistributedSampler deals them; images dealt by where they are stored
+ * would split each batch binomially, about 54/46 for two shards, and every step waits for the larger share). Their
+ * pixels (every shard reads the whole training set) and ε (keyed by seed, epoch and image, {@link TrainingData}), and
+ * the network of the run's precision: a task's scratch, reused step to step. Not thread-safe: one per thread.
  */
 final class SubBatch {
     final VaeConfig config;
     private VaeNetwork network;
     private FloatVaeNetwork floatNetwork;
-    private int[] rows = new int[0];
     private double[] x = new double[0];
     private double[] eps = new double[0];
     private float[] xf = new float[0];
@@ -19,24 +20,24 @@ final class SubBatch {
         this.config = config;
     }
 
-    /** Fills the rows of {@code batch} that shard {@code partition} of {@code partitions} holds; returns their count. */
+    /** The first of the batch positions that shard {@code partition} of {@code partitions} computes. */
+    static int shareStart(int batchLength, int partitions, int partition) {
+        return (int) ((long) batchLength * partition / partitions);
+    }
+
+    /** Fills the rows of shard {@code partition}'s share of {@code batch}; returns their count. */
     private int fill(byte[] pixels, int partitions, int partition, int epoch, int[] batch) {
         int px = config.input();
         int lat = config.latent();
-        if (rows.length < batch.length) {
-            rows = new int[batch.length];
-            x = new double[batch.length * px];
-            eps = new double[batch.length * lat];
-        }
-        int b = 0;
-        for (int i : batch) {
-            if (i % partitions == partition) {
-                rows[b++] = i;
-            }
+        int from = shareStart(batch.length, partitions, partition);
+        int b = shareStart(batch.length, partitions, partition + 1) - from;
+        if (x.length < b * px) {
+            x = new double[b * px];
+            eps = new double[b * lat];
         }
         for (int r = 0; r < b; r++) {
-            int i = rows[r];
-            TrainingData.pixels(pixels, (i / partitions) * px, px, i, epoch, config, x, r);
+            int i = batch[from + r];
+            TrainingData.pixels(pixels, i * px, px, i, epoch, config, x, r);
             TrainingData.epsilon(config.seed(), epoch, i, lat, eps, r);
         }
         return b;
