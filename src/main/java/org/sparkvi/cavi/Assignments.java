@@ -34,7 +34,7 @@ public final class Assignments {
         Broadcast<ResponsibilityKernel> kernel = jsc.broadcast(model.kernel());
         Broadcast<SerializableConfiguration> conf = jsc.broadcast(
                 new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-        java.util.Map<String, String> footer = java.util.Map.of(SPARK_SCHEMA_KEY, SCHEMA.json());
+        java.util.Map<String, String> footer = java.util.Map.of(org.sparkvi.io.DriverParquetTable.SPARK_SCHEMA_KEY, SCHEMA.json());
         int bytesPerRow = AssignmentColumns.bytesPerRow(model.k());
         try {
             List<Long> rows = blocks.mapPartitionsWithIndex((Integer p, java.util.Iterator<EventBlock> it) -> {
@@ -58,7 +58,4 @@ public final class Assignments {
             conf.destroy();
         }
     }
-
-    /** Where Spark's own Parquet writer keeps the table's Spark schema, so a reader gets it back unchanged. */
-    private static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
 }

@@ -66,6 +66,23 @@ public record LoadedCatalogue(String input, JavaRDD<CataloguePartition> partitio
         return spark.createDataFrame(rows, REJECTED_SCHEMA).orderBy("file", "row");
     }
 
+    /**
+     * Writes the quarantine as the table folder {@code dir}, sorted by file and row: through Spark when records were
+     * rejected, and from the driver when none were (an empty table needs no Spark job).
+     */
+    public void writeRejected(SparkSession spark, String dir) {
+        if (rejected() > 0) {
+            rejectedTable(spark).coalesce(1).write().mode(org.apache.spark.sql.SaveMode.ErrorIfExists).parquet(dir);
+            return;
+        }
+        try {
+            org.sparkvi.io.DriverParquetTable.write(spark.sparkContext().hadoopConfiguration(), REJECTED_SCHEMA,
+                    java.util.List.of(), dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Frees the cached blocks and the quarantine. */
     public void release() {
         partitions.unpersist(false);

@@ -4,7 +4,6 @@ import org.sparkvi.spark.SparkSessions;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.cavi.AssignmentSummary;
 import org.sparkvi.cavi.CaviModel;
@@ -63,8 +62,8 @@ public final class CaviAssignCommand implements Callable<Integer> {
                 out.writeString("summary.json", Json.write(summary));
                 SparkSessions.describe(spark, "Write assignments.parquet",
                         () -> fitted.writeAssignments(spark, cat, out.path("assignments.parquet")));
-                SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)", () -> cat.rejectedTable(spark)
-                        .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet")));
+                SparkSessions.describe(spark, "Write rejected.parquet (the quarantine)",
+                        () -> cat.writeRejected(spark, out.path("rejected.parquet")));
                 out.commit();
                 System.out.printf("assigned %d events (%d rejected) to %d clusters; mean log score %.6f; outputs in %s%n",
                         summary.nUsed(), summary.nRejected().total(), summary.k(), summary.meanLogScore(), out.target());

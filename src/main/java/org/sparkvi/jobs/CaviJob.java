@@ -4,13 +4,12 @@ import org.sparkvi.spark.SparkSessions;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkvi.io.DriverParquetTable;
 import org.sparkvi.io.Rows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,12 +124,10 @@ public final class CaviJob {
         // the two small tables go on a thread of their own, beside the big one: a small table's Spark job is mostly
         // planning, task launch and commit, which overlap with assignments.parquet's arithmetic
         java.util.concurrent.CompletableFuture<Void> smallTables = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            phases.time("write clusters.parquet (beside assignments)", () -> SparkSessions.describe(spark,
-                    "Write clusters.parquet", () -> clustersTable(spark, fitted).coalesce(1).write()
-                            .mode(SaveMode.ErrorIfExists).parquet(out.path("clusters.parquet"))));
+            phases.time("write clusters.parquet (beside assignments)", () -> writeClusters(spark, fitted,
+                    out.path("clusters.parquet")));
             phases.time("write rejected.parquet (beside assignments)", () -> SparkSessions.describe(spark,
-                    "Write rejected.parquet (the quarantine)", () -> cat.rejectedTable(spark).coalesce(1).write()
-                            .mode(SaveMode.ErrorIfExists).parquet(out.path("rejected.parquet"))));
+                    "Write rejected.parquet (the quarantine)", () -> cat.writeRejected(spark, out.path("rejected.parquet"))));
         });
         try {
             phases.time("write assignments.parquet", () -> SparkSessions.describe(spark,
@@ -194,7 +191,16 @@ public final class CaviJob {
             .add("largest_event_id", DataTypes.StringType).add("largest_event_time", DataTypes.StringType)
             .add("largest_event_mag", DataTypes.DoubleType);
 
-    static Dataset<Row> clustersTable(SparkSession spark, CaviSummary s) {
+    /** The K clusters' table, written from the driver (K rows need no Spark job). */
+    static void writeClusters(SparkSession spark, CaviSummary s, String dir) {
+        try {
+            DriverParquetTable.write(spark.sparkContext().hadoopConfiguration(), CLUSTERS_SCHEMA, clusterRows(s), dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<Row> clusterRows(CaviSummary s) {
         List<Row> rows = new ArrayList<>();
         for (CaviSummary.Cluster c : s.clusters()) {
             rows.add(RowFactory.create(c.k(), c.weight(), c.expectedCount(), Rows.boxed(c.mean()), c.latitude(), c.longitude(),
@@ -202,7 +208,7 @@ public final class CaviJob {
                     c.lambdaMean(), Rows.boxed(c.lambdaCi95()), c.piMean(), c.nEvents(), c.timeStart(), c.timeEnd(),
                     c.largestEventId(), c.largestEventTime(), c.largestEventMag()));
         }
-        return spark.createDataFrame(rows, CLUSTERS_SCHEMA);
+        return rows;
     }
 
 }
