@@ -81,10 +81,6 @@ public final class CaviCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CaviJob.Config c = config();
-        String master = job.master() != null ? job.master() : System.getProperty("spark.master", "local[*]");
-        if (master.startsWith("local") && c.initModel() == null) { // where the driver's JVM runs the fit's loops
-            org.sparkvi.cavi.JitWarmUp.start(c.coords().dim(), c.options().k());
-        }
         SparkSession spark = SparkSessions.getOrCreate("sparkvi cavi", job.master());
         CaviJob.run(spark, c);
         return 0;
