@@ -10,7 +10,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import org.sparkvi.io.ColumnarParquetFile;
-import org.sparkvi.io.FileSystems;
 
 /** Each event's cluster under a model: id, catalogue index, most likely cluster, its probability, all responsibilities. */
 public final class Assignments {
@@ -46,10 +45,7 @@ public final class Assignments {
                         new AssignmentColumns(part, kernel.value()));
                 return List.of(n).iterator();
             }, false).collect();
-            // the marker Spark's own writer leaves, for tools that wait on it
-            Path dirPath = new Path(dir);
-            FileSystems.withoutChecksums(dirPath, spark.sparkContext().hadoopConfiguration())
-                    .create(new Path(dirPath, "_SUCCESS"), true).close();
+            ColumnarParquetFile.markTableComplete(spark.sparkContext().hadoopConfiguration(), new Path(dir));
             return rows.stream().mapToLong(Long::longValue).sum();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);

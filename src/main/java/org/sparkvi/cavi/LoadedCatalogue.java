@@ -75,12 +75,8 @@ public record LoadedCatalogue(String input, JavaRDD<CataloguePartition> partitio
             rejectedTable(spark).coalesce(1).write().mode(org.apache.spark.sql.SaveMode.ErrorIfExists).parquet(dir);
             return;
         }
-        try {
-            org.sparkvi.io.DriverParquetTable.write(spark.sparkContext().hadoopConfiguration(), REJECTED_SCHEMA,
-                    java.util.List.of(), dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);
-        }
+        org.sparkvi.io.DriverParquetTable.write(spark.sparkContext().hadoopConfiguration(), REJECTED_SCHEMA,
+                java.util.List.of(), dir);
     }
 
     /** Frees the cached blocks and the quarantine. */

@@ -90,6 +90,11 @@ public final class ColumnarParquetFile {
         }
     }
 
+    /** The {@code _SUCCESS} file Spark's own writer leaves in a table's folder, for tools that wait on it. */
+    public static void markTableComplete(Configuration conf, Path folder) throws IOException {
+        FileSystems.withoutChecksums(folder, conf).create(new Path(folder, "_SUCCESS"), true).close();
+    }
+
     private static OutputFile outputFile(FileSystem fs, Path path) {
         return new OutputFile() {
             @Override

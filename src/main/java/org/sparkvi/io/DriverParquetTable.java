@@ -30,7 +30,7 @@ public final class DriverParquetTable {
     }
 
     /** Writes {@code rows} (values in {@code schema}'s order) as the table folder {@code dir}. */
-    public static void write(Configuration conf, StructType schema, List<Row> rows, String dir) throws IOException {
+    public static void write(Configuration conf, StructType schema, List<Row> rows, String dir) {
         for (StructField f : schema.fields()) {
             DataType t = f.dataType() instanceof ArrayType a ? a.elementType() : f.dataType();
             if (!(t == DataTypes.IntegerType || t == DataTypes.LongType || t == DataTypes.DoubleType
@@ -40,11 +40,15 @@ public final class DriverParquetTable {
             }
         }
         Path folder = new Path(dir);
-        ColumnarParquetFile.write(conf, new Path(folder, "part-00000.parquet"),
-                new SparkToParquetSchemaConverter(SQLConf.get()).convert(schema),
-                java.util.Map.of(SPARK_SCHEMA_KEY, schema.json()), rows.size(), 256,
-                (row, columns) -> writeRow(schema, rows.get((int) row), columns));
-        FileSystems.withoutChecksums(folder, conf).create(new Path(folder, "_SUCCESS"), true).close();
+        try {
+            ColumnarParquetFile.write(conf, new Path(folder, "part-00000.parquet"),
+                    new SparkToParquetSchemaConverter(SQLConf.get()).convert(schema),
+                    java.util.Map.of(SPARK_SCHEMA_KEY, schema.json()), rows.size(), 256,
+                    (row, columns) -> writeRow(schema, rows.get((int) row), columns));
+            ColumnarParquetFile.markTableComplete(conf, folder);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**

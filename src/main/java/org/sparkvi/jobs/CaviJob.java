@@ -193,11 +193,7 @@ public final class CaviJob {
 
     /** The K clusters' table, written from the driver (K rows need no Spark job). */
     static void writeClusters(SparkSession spark, CaviSummary s, String dir) {
-        try {
-            DriverParquetTable.write(spark.sparkContext().hadoopConfiguration(), CLUSTERS_SCHEMA, clusterRows(s), dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);
-        }
+        DriverParquetTable.write(spark.sparkContext().hadoopConfiguration(), CLUSTERS_SCHEMA, clusterRows(s), dir);
     }
 
     static List<Row> clusterRows(CaviSummary s) {

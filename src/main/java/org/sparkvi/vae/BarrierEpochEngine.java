@@ -8,6 +8,7 @@ import java.util.concurrent.CyclicBarrier;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvi.spark.BarrierMapStage;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.SparkSessions;
 
@@ -124,20 +125,8 @@ public final class BarrierEpochEngine implements EpochEngine {
                             throw new IllegalStateException("barrier step failed: " + ex, ex);
                         }
                     };
-            var tag = scala.reflect.ClassTag$.MODULE$.<Integer>apply(Integer.class);
-            // The barrier stage is the map side of a shuffle that only that stage runs (submitMapStage, no result
-            // stage): Spark relaunches a failed shuffle-map stage whole, where a barrier result stage is not recovered.
-            var dependency = (org.apache.spark.ShuffleDependency<?, ?, ?>) new JavaRDD<>(shards.rdd().barrier()
-                    .mapPartitions(task, false, tag), tag).mapToPair(a -> new scala.Tuple2<>(a, a))
-                    .partitionBy(new org.apache.spark.HashPartitioner(1)).rdd().dependencies().head();
-            SparkSessions.describe(spark, "VAE epoch " + (epoch + 1) + ": " + partitions
-                    + " barrier tasks step together, exchanging gradients in memory", () -> {
-                        try {
-                            return spark.sparkContext().submitMapStage(dependency).get();
-                        } catch (Exception ex) {
-                            throw ex instanceof RuntimeException r ? r : new IllegalStateException(ex.getMessage(), ex);
-                        }
-                    });
+            BarrierMapStage.run(spark, shards, "VAE epoch " + (epoch + 1) + ": " + partitions
+                    + " barrier tasks step together, exchanging gradients in memory", task);
             t1 = System.nanoTime();
             // an attempt whose tasks all finished (any such attempt computed the same bits)
             x = e.attempts.values().stream().filter(a -> a.finished.get() == partitions).findFirst()

@@ -296,13 +296,9 @@ abstract class Replica {
 
         @Override
         void writeTo(double[] params, double[] m, double[] v) {
-            double[][] out = {params, m, v};
-            float[][] in = {this.params, this.m, this.v};
-            for (int k = 0; k < 3; k++) {
-                for (int i = 0; i < in[k].length; i++) {
-                    out[k][i] = in[k][i];
-                }
-            }
+            Floats.widen(this.params, params, params.length);
+            Floats.widen(this.m, m, m.length);
+            Floats.widen(this.v, v, v.length);
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +16,7 @@ import org.sparkvi.allreduce.Handshake;
 import org.sparkvi.allreduce.PeerMesh;
 import org.sparkvi.allreduce.Rendezvous;
 import org.sparkvi.allreduce.SliceAllReduce;
+import org.sparkvi.spark.BarrierMapStage;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.SparkSessions;
 
@@ -276,21 +276,9 @@ public final class SocketEpochEngine implements EpochEngine {
                             throw new IllegalStateException("the socket exchange failed: " + e.getMessage(), e);
                         }
                     };
-            var tag = scala.reflect.ClassTag$.MODULE$.<Integer>apply(Integer.class);
-            // The barrier stage is the map side of a shuffle (the ranks' numbers; their slices and what they measured
-            // went to the driver's blob store), and only that stage runs (submitMapStage, no result stage): a failed
-            // shuffle-map stage is relaunched whole by Spark, where a barrier result stage with a finished task is not.
-            var dependency = (org.apache.spark.ShuffleDependency<?, ?, ?>) new JavaRDD<>(shards.rdd().barrier()
-                    .mapPartitions(task, false, tag), tag).mapToPair(r -> new scala.Tuple2<>(r, r))
-                    .partitionBy(new HashPartitioner(1)).rdd().dependencies().head();
-            SparkSessions.describe(spark, "VAE epoch " + (epoch + 1) + ": " + partitions + " barrier tasks step "
-                    + "together, exchanging gradients over sockets", () -> {
-                        try {
-                            return spark.sparkContext().submitMapStage(dependency).get();
-                        } catch (Exception e) {
-                            throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-                        }
-                    });
+            // the ranks' slices and what they measured go to the driver's blob store; the stage returns their ranks
+            BarrierMapStage.run(spark, shards, "VAE epoch " + (epoch + 1) + ": " + partitions + " barrier tasks step "
+                    + "together, exchanging gradients over sockets", task);
             long d2 = wallMicros();
             store.forget("start/" + startToken); // no encoding of the state runs from here on: it may change
             // every rank's result, from the last attempt whose ranks all finished (any such attempt computed the same
