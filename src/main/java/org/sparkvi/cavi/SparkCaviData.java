@@ -1,18 +1,15 @@
 package org.sparkvi.cavi;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.OrderedTreeAggregate;
 import org.sparkvi.spark.SparkSessions;
 
 /**
- * The events as cached Spark blocks. A pass broadcasts the E-step kernel (K·D means and 2K constants),
- * each partition adds its events into one {@link SufficientStatistics}, and a tree aggregation with a fixed merge
- * order ({@link OrderedTreeAggregate}) merges them, so a pass is bit-identical after task retries; the broadcast
- * is destroyed when the pass is done.
+ * The events as cached Spark blocks. A pass sends the E-step kernel (K·D means and 2K constants) inside its task
+ * closure, each partition adds its events into one {@link SufficientStatistics}, and the partial statistics are
+ * merged in a fixed order ({@link OrderedTreeAggregate}), so a pass is bit-identical after task retries.
  */
 public final class SparkCaviData implements CaviData {
     private final SparkSession spark;
@@ -29,19 +26,16 @@ public final class SparkCaviData implements CaviData {
 
     @Override
     public SufficientStatistics pass(Hyperparameters h, VariationalParameters q, String description) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ResponsibilityKernel> kernel = jsc.broadcast(new ResponsibilityKernel(h, q));
-        try {
-            int k = h.k();
-            int dim = d; // not the field: the closure must not capture this
-            return SparkSessions.describe(spark, description, () -> OrderedTreeAggregate.aggregate(blocks,
-                    () -> new SufficientStatistics(k, dim), (s, b) -> {
-                        FaultInjection.maybeFail("CAVI pass");
-                        return s.add(b, kernel.value());
-                    }, SufficientStatistics::merge, FAN_IN));
-        } finally {
-            kernel.destroy();
-        }
+        // K·D + 2K doubles: they travel inside the task's closure, which Spark itself broadcasts once per stage; a
+        // broadcast of their own cost the driver a block-manager put and a blocking remove per iteration
+        ResponsibilityKernel kernel = new ResponsibilityKernel(h, q);
+        int k = h.k();
+        int dim = d; // not the field: the closure must not capture this
+        return SparkSessions.describe(spark, description, () -> OrderedTreeAggregate.aggregate(blocks,
+                () -> new SufficientStatistics(k, dim), (s, b) -> {
+                    FaultInjection.maybeFail("CAVI pass");
+                    return s.add(b, kernel);
+                }, SufficientStatistics::merge, FAN_IN));
     }
 
     @Override
@@ -49,23 +43,17 @@ public final class SparkCaviData implements CaviData {
         if (o.init() == CaviOptions.Init.KMEANS_PARALLEL) {
             return MllibKMeansSeeds.centers(spark, blocks, o, restart);
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         double[] centers = new double[o.k() * d];
         for (int step = 0; step < o.k(); step++) {
-            Broadcast<double[]> chosen = jsc.broadcast(centers.clone());
+            double[] chosen = centers.clone(); // (step · D values: inside the task's closure, like the kernel)
             int s = step;
-            try {
-                KMeansPlusPlus.Candidate best = SparkSessions.describe(spark,
-                        "k-means++ seeding, restart " + (restart + 1) + ": centre " + (step + 1) + " of " + o.k(),
-                        () -> blocks.map(b -> {
-                            FaultInjection.maybeFail("k-means++ seeding");
-                            return KMeansPlusPlus.best(b, chosen.value(), s, o.seed(), restart, o.k());
-                        })
-                                .filter(c -> c != null).reduce(KMeansPlusPlus.Candidate::better));
-                System.arraycopy(best.x(), 0, centers, step * d, d);
-            } finally {
-                chosen.destroy();
-            }
+            KMeansPlusPlus.Candidate best = SparkSessions.describe(spark,
+                    "k-means++ seeding, restart " + (restart + 1) + ": centre " + (step + 1) + " of " + o.k(),
+                    () -> OrderedTreeAggregate.aggregate(blocks, () -> null, (KMeansPlusPlus.Candidate c, EventBlock b) -> {
+                        FaultInjection.maybeFail("k-means++ seeding");
+                        return KMeansPlusPlus.Candidate.better(c, KMeansPlusPlus.best(b, chosen, s, o.seed(), restart, o.k()));
+                    }, KMeansPlusPlus.Candidate::better, FAN_IN));
+            System.arraycopy(best.x(), 0, centers, step * d, d);
         }
         return centers;
     }
