@@ -1,23 +1,49 @@
 package org.sparkvi.cavi;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Events held in memory: the single-process reference the Spark implementation must equal. */
+/**
+ * Events held in memory: the single-process reference the Spark implementation must equal, and the fit of a small
+ * catalogue collected to the driver. Blocks are grouped as Spark's partitions hold them; a pass adds each group's
+ * blocks into fresh statistics in order and merges the groups in order, which is how {@link SparkCaviData}'s
+ * ordered aggregate sums them, so both give the same bits for the same partitions.
+ */
 public final class LocalCaviData implements CaviData {
-    private final List<EventBlock> blocks;
+    private final List<List<EventBlock>> partitions;
     private final int d;
 
+    /** One block per partition. */
     public LocalCaviData(List<EventBlock> blocks) {
-        this.blocks = List.copyOf(blocks);
-        this.d = blocks.get(0).dim;
+        this(blocks.stream().map(List::of).toList(), blocks.isEmpty() ? 0 : blocks.get(0).dim);
+    }
+
+    private LocalCaviData(List<List<EventBlock>> partitions, int d) {
+        List<List<EventBlock>> copy = new ArrayList<>();
+        for (List<EventBlock> p : partitions) {
+            copy.add(List.copyOf(p));
+        }
+        this.partitions = List.copyOf(copy);
+        this.d = d;
+    }
+
+    /** The blocks as Spark's partitions held them (an RDD's {@code glom().collect()}). */
+    public static LocalCaviData ofPartitions(List<List<EventBlock>> partitions) {
+        EventBlock first = partitions.stream().flatMap(List::stream).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no event blocks"));
+        return new LocalCaviData(partitions, first.dim);
     }
 
     @Override
     public SufficientStatistics pass(Hyperparameters h, VariationalParameters q, String description) {
         ResponsibilityKernel kernel = new ResponsibilityKernel(h, q);
         SufficientStatistics total = new SufficientStatistics(h.k(), d);
-        for (EventBlock b : blocks) {
-            total.merge(new SufficientStatistics(h.k(), d).add(b, kernel));
+        for (List<EventBlock> p : partitions) {
+            SufficientStatistics part = new SufficientStatistics(h.k(), d);
+            for (EventBlock b : p) {
+                part = part.add(b, kernel);
+            }
+            total.merge(part);
         }
         return total;
     }
@@ -27,7 +53,7 @@ public final class LocalCaviData implements CaviData {
         double[] centers = new double[o.k() * d];
         for (int step = 0; step < o.k(); step++) {
             KMeansPlusPlus.Candidate best = null;
-            for (EventBlock b : blocks) {
+            for (EventBlock b : blocks()) {
                 best = KMeansPlusPlus.Candidate.better(best, KMeansPlusPlus.best(b, centers, step, o.seed(), restart, o.k()));
             }
             System.arraycopy(best.x(), 0, centers, step * d, d);
@@ -36,6 +62,6 @@ public final class LocalCaviData implements CaviData {
     }
 
     public List<EventBlock> blocks() {
-        return blocks;
+        return partitions.stream().flatMap(List::stream).toList();
     }
 }

@@ -1,0 +1,87 @@
+package org.sparkvi.cavi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkvi.TestSpark;
+import org.sparkvi.io.CoordinateSystem;
+import org.sparkvi.io.StrengthSpec;
+
+/**
+ * A catalogue small enough to be fitted on the driver ({@link CaviEstimator#LOCAL_FIT_SETTING}) gives the same bits
+ * as the fit on the executors, for 1, 3 and 8 partitions: every ELBO of every restart, the means, the Gamma
+ * parameters and the final E-step's counts; and its restarts run no Spark job.
+ */
+class LocalFitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void driverFitEqualsExecutorFitBitForBit() throws Exception {
+        SparkSession spark = TestSpark.get();
+        String catalogue = SyntheticParquet.identity(spark, dir, new SyntheticCatalogue(SparkCaviTest.CENTERS,
+                SparkCaviTest.RATES, SparkCaviTest.PI, SparkCaviTest.TAU), 2, 11, 3000);
+        for (int partitions : new int[] {1, 3, 8}) {
+            CaviResult executors = fit(spark, catalogue, partitions, "0");
+            JobCounter jobs = new JobCounter();
+            spark.sparkContext().addSparkListener(jobs);
+            CaviResult driver;
+            try {
+                driver = fit(spark, catalogue, partitions, null);
+            } finally {
+                spark.sparkContext().listenerBus().waitUntilEmpty();
+                spark.sparkContext().removeSparkListener(jobs);
+            }
+            assertEquals(executors.restarts().size(), driver.restarts().size());
+            for (int r = 0; r < executors.restarts().size(); r++) {
+                assertEquals(executors.restarts().get(r).elboTrace(), driver.restarts().get(r).elboTrace(),
+                        partitions + " partitions, restart " + r);
+            }
+            assertArrayEquals(executors.model().mean(), driver.model().mean(), 0.0);
+            assertArrayEquals(executors.model().lambdaShape(), driver.model().lambdaShape(), 0.0);
+            assertArrayEquals(executors.model().lambdaRate(), driver.model().lambdaRate(), 0.0);
+            assertArrayEquals(executors.clusterEvents().expectedCount, driver.clusterEvents().expectedCount, 0.0);
+            // read, moments, the one collect and the final E-step; no pass and no seeding step is a job
+            List<String> descriptions = jobs.descriptions;
+            assertTrue(descriptions.stream().noneMatch(d -> d != null && (d.startsWith("CAVI restart")
+                    || d.startsWith("k-means++"))), descriptions.toString());
+            assertTrue(descriptions.stream().anyMatch(d -> d != null && d.startsWith("Collect the")), descriptions.toString());
+        }
+    }
+
+    private static CaviResult fit(SparkSession spark, String catalogue, int partitions, String localFitMaxEvents) {
+        if (localFitMaxEvents == null) {
+            spark.conf().unset(CaviEstimator.LOCAL_FIT_SETTING);
+        } else {
+            spark.conf().set(CaviEstimator.LOCAL_FIT_SETTING, localFitMaxEvents);
+        }
+        LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(catalogue, null,
+                new CoordinateSystem(CoordinateSystem.Kind.IDENTITY, Double.NaN, Double.NaN, List.of("a", "b")),
+                StrengthSpec.column("s"), null, partitions, true));
+        try {
+            return new CaviEstimator(CaviOptions.defaults().withK(4).withRestarts(2), HyperparameterSpec.defaults(),
+                    CaviListener.NONE).fit(spark, cat.blocks(), cat.used(), cat.coords(), StrengthSpec.column("s"), null, null);
+        } finally {
+            cat.release();
+            spark.conf().set(CaviEstimator.LOCAL_FIT_SETTING, "0");
+        }
+    }
+
+    private static final class JobCounter extends SparkListener {
+        final List<String> descriptions = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void onJobStart(SparkListenerJobStart start) {
+            descriptions.add(start.properties().getProperty("spark.job.description"));
+        }
+    }
+}
