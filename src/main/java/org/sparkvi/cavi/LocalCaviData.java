@@ -15,7 +15,7 @@ public final class LocalCaviData implements CaviData {
 
     /** One block per partition. */
     public LocalCaviData(List<EventBlock> blocks) {
-        this(blocks.stream().map(List::of).toList(), blocks.isEmpty() ? 0 : blocks.get(0).dim);
+        this(blocks.stream().map(List::of).toList(), blocks.get(0).dim);
     }
 
     private LocalCaviData(List<List<EventBlock>> partitions, int d) {
