@@ -70,14 +70,6 @@ public final class CatalogueLoader {
      */
     static final long SMALL_CATALOGUE_EVENTS = 1 << 16;
 
-    private static long totalRows(long[] rowsPerPartition) {
-        long n = 0;
-        for (long r : rowsPerPartition) {
-            n += r;
-        }
-        return n;
-    }
-
     private static LoadedCatalogue read(SparkSession spark, CatalogueReader.Source source, Request req) {
         CoordinateSystem coords = req.coords();
         // local-km's reference point is the catalogue's centroid: read in ECEF (also unit Jacobian), then re-place
@@ -95,8 +87,9 @@ public final class CatalogueLoader {
                 : source.batches(direct.directColumns());
         RDD<InternalRow> rows;
         long[] expected = null;
-        boolean small = batches != null && totalRows(batches.expectedRows()) <= SMALL_CATALOGUE_EVENTS;
-        if (batches != null && (batches.rows().getNumPartitions() >= parallelism || small)) {
+        boolean asRead = batches != null && (batches.rows().getNumPartitions() >= parallelism
+                || java.util.Arrays.stream(batches.expectedRows()).sum() <= SMALL_CATALOGUE_EVENTS);
+        if (asRead) {
             columns = direct;
             rows = batches.rows().rdd();
             expected = batches.expectedRows();
@@ -105,7 +98,7 @@ public final class CatalogueLoader {
         } else {
             rows = source.rows().select(columns.projection()).queryExecution().toRdd();
         }
-        if (req.partitions() > 0 || (rows.getNumPartitions() < parallelism && !(small && columns == direct))) {
+        if (req.partitions() > 0 || (rows.getNumPartitions() < parallelism && !asRead)) {
             int partitions = req.partitions() > 0 ? req.partitions() : parallelism;
             offsets = null;
             columns = new EventColumns(source.withIndex(), readAs, req.strength(), req.weightColumn(), true, req.path());

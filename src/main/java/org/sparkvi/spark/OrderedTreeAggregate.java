@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import scala.Tuple2;
 import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 
@@ -35,13 +36,9 @@ public final class OrderedTreeAggregate {
         if (rdd.getNumPartitions() <= fanIn) {
             return oneJob(rdd, zero, seqOp, combOp);
         }
-        JavaPairRDD<Integer, U> level = rdd.mapPartitionsWithIndex((index, it) -> {
-            U acc = zero.get();
-            while (it.hasNext()) {
-                acc = seqOp.call(acc, it.next());
-            }
-            return List.of(new Tuple2<>(index, acc)).iterator();
-        }, true).mapToPair(t -> t);
+        JavaPairRDD<Integer, U> level = rdd.mapPartitionsWithIndex(
+                (index, it) -> List.of(new Tuple2<>(index, foldPartition(it, zero, seqOp))).iterator(), true)
+                .mapToPair(t -> t);
         int n = rdd.getNumPartitions();
         while (n > fanIn) {
             int next = (n + fanIn - 1) / fanIn;
@@ -54,13 +51,7 @@ public final class OrderedTreeAggregate {
                     });
             n = next;
         }
-        try {
-            return fold(new ArrayList<>(level.collect()), zero, combOp);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("merging partial results failed: " + e.getMessage(), e);
-        }
+        return merge(new ArrayList<>(level.collect()), zero, combOp);
     }
 
     /**
@@ -78,13 +69,28 @@ public final class OrderedTreeAggregate {
             U part = (U) parts[i];
             indexed.add(new Tuple2<>(i, part));
         }
+        return merge(indexed, zero, combOp);
+    }
+
+    /** The driver's merge of the partial results, in index order. */
+    private static <U> U merge(List<Tuple2<Integer, U>> parts, Zero<U> zero, Function2<U, U, U> combOp) {
         try {
-            return fold(indexed, zero, combOp);
+            return fold(parts, zero, combOp);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("merging partial results failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A partition's elements folded into a fresh zero, in order. */
+    private static <T, U> U foldPartition(java.util.Iterator<T> it, Zero<U> zero, Function2<U, T, U> seqOp)
+            throws Exception {
+        U acc = zero.get();
+        while (it.hasNext()) {
+            acc = seqOp.call(acc, it.next());
+        }
+        return acc;
     }
 
     /** A partition's fold from a fresh zero. */
@@ -101,17 +107,13 @@ public final class OrderedTreeAggregate {
 
         @Override
         public U apply(TaskContext context, Iterator<T> it) {
-            U acc = zero.get();
             try {
-                while (it.hasNext()) {
-                    acc = seqOp.call(acc, it.next());
-                }
+                return foldPartition(CollectionConverters.asJava(it), zero, seqOp);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-            return acc;
         }
     }
 

@@ -25,13 +25,13 @@ class CaviRetryTest {
         SparkSession spark = TestSpark.get();
         String catalogue = SyntheticParquet.identity(spark, dir, new SyntheticCatalogue(SparkCaviTest.CENTERS,
                 SparkCaviTest.RATES, SparkCaviTest.PI, SparkCaviTest.TAU), 2, 8, 1500);
-        CaviResult clean = fit(spark, catalogue);
+        CaviResult clean = fit(spark, catalogue, 3);
         FailedTaskCounter failures = new FailedTaskCounter();
         spark.sparkContext().addSparkListener(failures);
         spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, "true");
         CaviResult retried;
         try {
-            retried = fit(spark, catalogue);
+            retried = fit(spark, catalogue, 3);
         } finally {
             spark.sparkContext().setLocalProperty(FaultInjection.PROPERTY, null);
             spark.sparkContext().listenerBus().waitUntilEmpty();
@@ -46,10 +46,11 @@ class CaviRetryTest {
         assertArrayEquals(clean.model().lambdaRate(), retried.model().lambdaRate(), 0.0);
     }
 
-    private static CaviResult fit(SparkSession spark, String catalogue) {
+    /** K = 4, two restarts, over a 2-D identity-coordinates catalogue of SyntheticParquet read as {@code partitions}. */
+    static CaviResult fit(SparkSession spark, String catalogue, int partitions) {
         LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(catalogue, null,
                 new CoordinateSystem(CoordinateSystem.Kind.IDENTITY, Double.NaN, Double.NaN, List.of("a", "b")),
-                StrengthSpec.column("s"), null, 3, true));
+                StrengthSpec.column("s"), null, partitions, true));
         try {
             return new CaviEstimator(CaviOptions.defaults().withK(4).withRestarts(2), HyperparameterSpec.defaults(),
                     CaviListener.NONE).fit(spark, cat.blocks(), cat.used(), cat.coords(), StrengthSpec.column("s"), null, null);

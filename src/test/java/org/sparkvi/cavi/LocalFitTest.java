@@ -13,8 +13,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
-import org.sparkvi.io.CoordinateSystem;
-import org.sparkvi.io.StrengthSpec;
 
 /**
  * A catalogue small enough to be fitted on the driver ({@link CaviEstimator#LOCAL_FIT_SETTING}) gives the same bits
@@ -64,14 +62,9 @@ class LocalFitTest {
         } else {
             spark.conf().set(CaviEstimator.LOCAL_FIT_SETTING, localFitMaxEvents);
         }
-        LoadedCatalogue cat = CatalogueLoader.load(spark, new CatalogueLoader.Request(catalogue, null,
-                new CoordinateSystem(CoordinateSystem.Kind.IDENTITY, Double.NaN, Double.NaN, List.of("a", "b")),
-                StrengthSpec.column("s"), null, partitions, true));
         try {
-            return new CaviEstimator(CaviOptions.defaults().withK(4).withRestarts(2), HyperparameterSpec.defaults(),
-                    CaviListener.NONE).fit(spark, cat.blocks(), cat.used(), cat.coords(), StrengthSpec.column("s"), null, null);
+            return CaviRetryTest.fit(spark, catalogue, partitions);
         } finally {
-            cat.release();
             spark.conf().set(CaviEstimator.LOCAL_FIT_SETTING, "0");
         }
     }
