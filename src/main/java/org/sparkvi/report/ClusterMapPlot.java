@@ -52,11 +52,10 @@ public final class ClusterMapPlot {
         g.setClip(clip);
         drawLand(g, f);
         drawGrid(g, f, false);
+        EventDots dots = new EventDots();
         for (int i = 0; i < longitude.length; i++) {
-            Color c = cluster[i] < 0 ? Color.GRAY : Charts.color(cluster[i]);
-            g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 150));
             double[] p = f.project(longitude[i], latitude[i]);
-            g.fill(new Ellipse2D.Double(p[0] - 2.5, p[1] - 2.5, 5, 5));
+            dots.draw(g, cluster[i] < 0 ? Color.GRAY : Charts.color(cluster[i]), p[0], p[1]);
         }
         for (ClusterMarker m : markers) {
             Color c = Charts.color(m.k());
