@@ -51,10 +51,17 @@ public final class LocalCaviData implements CaviData {
     @Override
     public double[] seedCenters(CaviOptions o, int restart) {
         double[] centers = new double[o.k() * d];
+        List<EventBlock> blocks = blocks();
+        double[][] minDist = new double[blocks.size()][];
         for (int step = 0; step < o.k(); step++) {
             KMeansPlusPlus.Candidate best = null;
-            for (EventBlock b : blocks()) {
-                best = KMeansPlusPlus.Candidate.better(best, KMeansPlusPlus.best(b, centers, step, o.seed(), restart, o.k()));
+            for (int i = 0; i < blocks.size(); i++) {
+                EventBlock b = blocks.get(i);
+                if (step > 0) {
+                    minDist[i] = step == 1 ? KMeansPlusPlus.noCentreYet(b) : minDist[i];
+                    KMeansPlusPlus.nearer(b, minDist[i], centers, step - 1);
+                }
+                best = KMeansPlusPlus.Candidate.better(best, KMeansPlusPlus.best(b, minDist[i], step, o.seed(), restart, o.k()));
             }
             System.arraycopy(best.x(), 0, centers, step * d, d);
         }

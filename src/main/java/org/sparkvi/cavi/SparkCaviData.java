@@ -1,6 +1,9 @@
 package org.sparkvi.cavi;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.OrderedTreeAggregate;
@@ -44,17 +47,63 @@ public final class SparkCaviData implements CaviData {
             return MllibKMeansSeeds.centers(spark, blocks, o, restart);
         }
         double[] centers = new double[o.k() * d];
-        for (int step = 0; step < o.k(); step++) {
-            double[] chosen = centers.clone(); // (step · D values: inside the task's closure, like the kernel)
-            int s = step;
-            KMeansPlusPlus.Candidate best = SparkSessions.describe(spark,
-                    "k-means++ seeding, restart " + (restart + 1) + ": centre " + (step + 1) + " of " + o.k(),
-                    () -> OrderedTreeAggregate.aggregate(blocks, () -> null, (KMeansPlusPlus.Candidate c, EventBlock b) -> {
-                        FaultInjection.maybeFail("k-means++ seeding");
-                        return KMeansPlusPlus.Candidate.better(c, KMeansPlusPlus.best(b, chosen, s, o.seed(), restart, o.k()));
-                    }, KMeansPlusPlus.Candidate::better, FAN_IN));
-            System.arraycopy(best.x(), 0, centers, step * d, d);
+        // each block's D² to the nearest centre so far, one cached array per block beside the blocks (8 bytes an
+        // event), lowered by each new centre: a copy, the previous step's arrays stay as cached for a retried task
+        JavaRDD<double[]> minDist = null;
+        try {
+            for (int step = 0; step < o.k(); step++) {
+                int s = step;
+                JavaRDD<Seeding> seeding;
+                JavaRDD<double[]> superseded = null; // kept cached until this step's job has built the new arrays
+                if (step == 0) {
+                    seeding = blocks.map(b -> new Seeding(b, null));
+                } else {
+                    double[] newest = java.util.Arrays.copyOfRange(centers, (step - 1) * d, step * d);
+                    JavaRDD<double[]> previous = minDist;
+                    superseded = previous;
+                    minDist = (previous == null ? blocks.map(b -> nearer(b, KMeansPlusPlus.noCentreYet(b), newest))
+                            : blocks.zipPartitions(previous, (bs, ds) -> {
+                                List<double[]> out = new ArrayList<>();
+                                while (bs.hasNext()) {
+                                    out.add(nearer(bs.next(), ds.next().clone(), newest));
+                                }
+                                return out.iterator();
+                            })).persist(StorageLevel.MEMORY_AND_DISK());
+                    seeding = blocks.zipPartitions(minDist, (bs, ds) -> {
+                        List<Seeding> out = new ArrayList<>();
+                        while (bs.hasNext()) {
+                            out.add(new Seeding(bs.next(), ds.next()));
+                        }
+                        return out.iterator();
+                    });
+                }
+                JavaRDD<Seeding> pairs = seeding;
+                KMeansPlusPlus.Candidate best = SparkSessions.describe(spark,
+                        "k-means++ seeding, restart " + (restart + 1) + ": centre " + (step + 1) + " of " + o.k(),
+                        () -> OrderedTreeAggregate.aggregate(pairs, () -> null, (KMeansPlusPlus.Candidate c, Seeding p) -> {
+                            FaultInjection.maybeFail("k-means++ seeding");
+                            return KMeansPlusPlus.Candidate.better(c, KMeansPlusPlus.best(p.block(), p.minDist(), s, o.seed(),
+                                    restart, o.k()));
+                        }, KMeansPlusPlus.Candidate::better, FAN_IN));
+                System.arraycopy(best.x(), 0, centers, step * d, d);
+                if (superseded != null) {
+                    superseded.unpersist(false);
+                }
+            }
+        } finally {
+            if (minDist != null) {
+                minDist.unpersist(false);
+            }
         }
         return centers;
+    }
+
+    private static double[] nearer(EventBlock b, double[] minDist, double[] centre) {
+        KMeansPlusPlus.nearer(b, minDist, centre, 0);
+        return minDist;
+    }
+
+    /** A block and its events' D² to the nearest centre so far (null before the first), for one seeding step. */
+    private record Seeding(EventBlock block, double[] minDist) {
     }
 }

@@ -8,7 +8,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sparkvi.random.CounterRandom;
 
-/** Each step's winner is the event with the smallest key E_n/(w_n D_n²) of all, though most keys are never computed. */
+/**
+ * Each step's winner is the event with the smallest key E_n/(w_n D_n²) of all, though most keys are never computed
+ * and D_n² is carried from step to step (lowered by each new centre) rather than taken over all centres each time.
+ */
 class KMeansPlusPlusTest {
     @Test
     void theWinnerIsTheSmallestKeyOfEveryEvent() {
@@ -29,8 +32,12 @@ class KMeansPlusPlusTest {
             List<EventBlock> raw = new SyntheticCatalogue(centers, rates, pi, 1).blocks(trial, 0, 5000, 5000);
             EventBlock b = trial % 2 == 0 ? raw.get(0) : ElboMonotoneTest.withRandomWeights(raw, rnd).get(0);
             double[] chosen = new double[k * d];
+            double[] minDist = KMeansPlusPlus.noCentreYet(b);
             for (int step = 0; step < k; step++) {
-                KMeansPlusPlus.Candidate got = KMeansPlusPlus.best(b, chosen, step, 9, 1, k);
+                if (step > 0) { // D² kept from step to step, against the test's own minimum over all chosen centres
+                    KMeansPlusPlus.nearer(b, minDist, chosen, step - 1);
+                }
+                KMeansPlusPlus.Candidate got = KMeansPlusPlus.best(b, minDist, step, 9, 1, k);
                 long expected = smallestKey(b, chosen, step, 9, 1, k);
                 assertEquals(expected, got.index(), "trial " + trial + " step " + step);
                 assertArrayEquals(b.location((int) (expected - b.index[0])), got.x());
