@@ -13,7 +13,7 @@ sparkvi_build_if_stale() {
     # Spark's launcher keeps the JVM flags Java 17 needs; ask it rather than copy them.
     java -cp "$SPARKVI_JAR:$(cat "$cp")" org.sparkvi.cli.JavaModuleFlags > "$flags"
     touch "$SPARKVI_JAR"
-    rm -f "$root/target/sparkvi-classes.jsa" # archived classes of the old jar
+    rm -f "$root"/target/sparkvi-classes*.jsa # archived classes of the old jar
 
   fi
 }

@@ -32,7 +32,9 @@ sparkvi_submit() {
   read -r -a flags < "$root/target/java-module-flags.txt"
   # Class-data sharing: the classes a run loads (Spark's ~200 jars) are archived by the first run after a build and
   # mapped by the next ones, instead of being read, verified and parsed again. SPARKVI_CDS=0 turns it off.
-  local cds=() jsa="$root/target/sparkvi-classes.jsa"
+  # One archive per main class: the benchmarks' (BenchMain) classes are not the jobs' (a bench run first after a
+  # build left the cavi command an archive without its report classes).
+  local cds=() jsa="$root/target/sparkvi-classes-${main_class##*.}.jsa"
   if [[ ${SPARKVI_CDS:-1} != 0 ]]; then
     # an archive older than the jar (a jar built by mvn directly) would be refused silently: it is written anew
     [[ -s $jsa && ! $jsa -nt $SPARKVI_JAR ]] && rm -f "$jsa"
