@@ -34,15 +34,17 @@ public final class CaviEstimator {
             throw new UserInputException("k = " + options.k() + " is larger than the number of usable events (" + used + ")");
         }
         long t0 = System.nanoTime();
-        DataMoments moments = SparkSessions.describe(spark, "Moments of the catalogue (data-scaled hyperparameters)",
-                () -> OrderedTreeAggregate.aggregate(blocks, () -> new DataMoments(d), (m, b) -> m.add(b),
-                        DataMoments::merge, SparkCaviData.FAN_IN));
+        LocalCaviData local = local(spark, blocks, used);
+        DataMoments moments = local != null ? local.moments()
+                : SparkSessions.describe(spark, "Moments of the catalogue (data-scaled hyperparameters)",
+                        () -> OrderedTreeAggregate.aggregate(blocks, () -> new DataMoments(d), (m, b) -> m.add(b),
+                                DataMoments::merge, SparkCaviData.FAN_IN));
         if (!(moments.totalWeight() > 0)) {
             throw new UserInputException("the event weights sum to " + moments.totalWeight() + ": nothing to fit");
         }
         listener.phase("moments", (System.nanoTime() - t0) / 1e9);
         Hyperparameters h = spec.resolve(moments, options.k());
-        CaviData data = data(spark, blocks, used, d);
+        CaviData data = local != null ? local : new SparkCaviData(spark, blocks, d);
         List<CaviFit> fits;
         if (warmStart != null) {
             if (warmStart.k() != options.k() || warmStart.d() != d) {
@@ -66,22 +68,23 @@ public final class CaviEstimator {
         CaviModel model = CaviModel.of(h, best.parameters(), coords, strength, weightColumn)
                 .permuted(byExpectedCount(best.finalStatistics()));
         long t1 = System.nanoTime();
-        ClusterEvents events = clusterEvents(spark, blocks, model);
+        ClusterEvents events = local != null ? local.clusterEvents(model) : clusterEvents(spark, blocks, model);
         listener.phase("final E-step", (System.nanoTime() - t1) / 1e9);
         return new CaviResult(model, best, fits, moments, events);
     }
 
     /**
      * The Spark setting that bounds the catalogues fitted on the driver: up to this many usable events (default
-     * {@value #LOCAL_FIT_DEFAULT}; 0 = always on the executors) the blocks are collected once and the restarts run
-     * in the driver's memory. A pass over 65,536 events is a few ms on one core, where a Spark job costs 30–40 ms
+     * {@value #LOCAL_FIT_DEFAULT}; 0 = always on the executors) the blocks are collected once, and the moments, the
+     * restarts and the final E-step run in the driver's memory. A pass over 65,536 events is a few ms on one core, where a Spark job costs 30–40 ms
      * here whatever its size; the bundled catalogue's ~55 passes took 1.9–3.0 s as jobs. The passes sum the same
      * partitions' blocks in the same order ({@link LocalCaviData}), so the fit is bit-identical either way.
      */
     public static final String LOCAL_FIT_SETTING = "spark.sparkvi.cavi.localFitMaxEvents";
     static final long LOCAL_FIT_DEFAULT = 1 << 16;
 
-    private static CaviData data(SparkSession spark, JavaRDD<EventBlock> blocks, long used, int d) {
+    /** The blocks collected to the driver when the catalogue is small enough to be fitted there, else null. */
+    private static LocalCaviData local(SparkSession spark, JavaRDD<EventBlock> blocks, long used) {
         long limit;
         String setting = spark.conf().get(LOCAL_FIT_SETTING, String.valueOf(LOCAL_FIT_DEFAULT));
         try {
@@ -90,7 +93,7 @@ public final class CaviEstimator {
             throw new UserInputException(LOCAL_FIT_SETTING + " must be a whole number of events, not '" + setting + "'");
         }
         if (used > limit) {
-            return new SparkCaviData(spark, blocks, d);
+            return null;
         }
         return LocalCaviData.ofPartitions(SparkSessions.describe(spark, "Collect the " + used
                 + " events to the driver: a catalogue this small is fitted there", () -> blocks.glom().collect()));

@@ -2,12 +2,13 @@ package org.sparkvi.cavi;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sparkvi.spark.OrderedTreeAggregate;
 
 /**
  * Events held in memory: the single-process reference the Spark implementation must equal, and the fit of a small
  * catalogue collected to the driver. Blocks are grouped as Spark's partitions hold them; a pass adds each group's
- * blocks into fresh statistics in order and merges the groups in order, which is how {@link SparkCaviData}'s
- * ordered aggregate sums them, so both give the same bits for the same partitions.
+ * blocks into fresh statistics in order and merges the groups in the same order and tree as {@link SparkCaviData}'s
+ * ordered aggregate ({@link OrderedTreeAggregate#inMemory}), so both give the same bits for the same partitions.
  */
 public final class LocalCaviData implements CaviData {
     private final List<List<EventBlock>> partitions;
@@ -37,15 +38,25 @@ public final class LocalCaviData implements CaviData {
     @Override
     public SufficientStatistics pass(Hyperparameters h, VariationalParameters q, String description) {
         ResponsibilityKernel kernel = new ResponsibilityKernel(h, q);
-        SufficientStatistics total = new SufficientStatistics(h.k(), d);
-        for (List<EventBlock> p : partitions) {
-            SufficientStatistics part = new SufficientStatistics(h.k(), d);
-            for (EventBlock b : p) {
-                part = part.add(b, kernel);
-            }
-            total.merge(part);
-        }
-        return total;
+        int k = h.k();
+        int dim = d;
+        return OrderedTreeAggregate.inMemory(partitions, () -> new SufficientStatistics(k, dim), (s, b) -> s.add(b, kernel),
+                SufficientStatistics::merge, SparkCaviData.FAN_IN);
+    }
+
+    /** The catalogue's moments, as {@link CaviEstimator} sums them on the executors (the same bits). */
+    public DataMoments moments() {
+        int dim = d;
+        return OrderedTreeAggregate.inMemory(partitions, () -> new DataMoments(dim), DataMoments::add, DataMoments::merge,
+                SparkCaviData.FAN_IN);
+    }
+
+    /** The final E-step's per-cluster report, as {@link CaviEstimator#clusterEvents} sums it on the executors. */
+    public ClusterEvents clusterEvents(CaviModel model) {
+        ResponsibilityKernel kernel = model.kernel();
+        int k = model.k();
+        return OrderedTreeAggregate.inMemory(partitions, () -> new ClusterEvents(k), (e, b) -> e.add(b, kernel),
+                ClusterEvents::merge, SparkCaviData.FAN_IN);
     }
 
     @Override

@@ -55,6 +55,34 @@ public final class OrderedTreeAggregate {
     }
 
     /**
+     * The same aggregation over partitions already in the driver's memory (each a list of its elements, in index
+     * order): the same per-partition folds and the same merge tree as {@link #aggregate} over an RDD with these
+     * partitions, so the same bits.
+     */
+    public static <T, U> U inMemory(List<? extends List<T>> partitions, Zero<U> zero, Function2<U, T, U> seqOp,
+                                    Function2<U, U, U> combOp, int fanIn) {
+        try {
+            List<Tuple2<Integer, U>> level = new ArrayList<>();
+            for (int i = 0; i < partitions.size(); i++) {
+                level.add(new Tuple2<>(i, foldPartition(partitions.get(i).iterator(), zero, seqOp)));
+            }
+            while (level.size() > fanIn) {
+                List<Tuple2<Integer, U>> next = new ArrayList<>();
+                for (int from = 0; from < level.size(); from += fanIn) {
+                    List<Tuple2<Integer, U>> group = new ArrayList<>(level.subList(from, Math.min(level.size(), from + fanIn)));
+                    next.add(new Tuple2<>(from / fanIn, fold(group, zero, combOp)));
+                }
+                level = next;
+            }
+            return fold(level, zero, combOp);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
      * One job straight on the RDD, its per-partition fold a named function class: Spark's closure cleaner lets
      * such an object through at once, where the Java API's wrappers (and collect's own lambda) are Scala closures
      * that it checks by reading and parsing their declaring classes' bytecode, JavaRDDLike's and RDD's, on every

@@ -17,7 +17,8 @@ import org.sparkvi.TestSpark;
 /**
  * A catalogue small enough to be fitted on the driver ({@link CaviEstimator#LOCAL_FIT_SETTING}) gives the same bits
  * as the fit on the executors, for 1, 3 and 8 partitions: every ELBO of every restart, the means, the Gamma
- * parameters and the final E-step's counts; and its restarts run no Spark job.
+ * parameters, the moments and the final E-step's counts; and only the read and the collect of the blocks are
+ * Spark jobs.
  */
 class LocalFitTest {
     @TempDir
@@ -48,10 +49,16 @@ class LocalFitTest {
             assertArrayEquals(executors.model().lambdaShape(), driver.model().lambdaShape(), 0.0);
             assertArrayEquals(executors.model().lambdaRate(), driver.model().lambdaRate(), 0.0);
             assertArrayEquals(executors.clusterEvents().expectedCount, driver.clusterEvents().expectedCount, 0.0);
-            // read, moments, the one collect and the final E-step; no pass and no seeding step is a job
+            assertEquals(executors.moments().totalWeight(), driver.moments().totalWeight(), 0.0);
+            assertArrayEquals(executors.moments().mean(), driver.moments().mean(), 0.0);
+            assertArrayEquals(executors.clusterEvents().events, driver.clusterEvents().events);
+            assertArrayEquals(executors.clusterEvents().largestMag, driver.clusterEvents().largestMag, 0.0);
+            assertArrayEquals(executors.moments().squares, driver.moments().squares, 0.0);
+            // the read and the one collect; no moments, pass, seeding step or final E-step is a job
             List<String> descriptions = jobs.descriptions;
             assertTrue(descriptions.stream().noneMatch(d -> d != null && (d.startsWith("CAVI restart")
-                    || d.startsWith("k-means++"))), descriptions.toString());
+                    || d.startsWith("k-means++") || d.startsWith("Moments") || d.startsWith("Final E-step"))),
+                    descriptions.toString());
             assertTrue(descriptions.stream().anyMatch(d -> d != null && d.startsWith("Collect the")), descriptions.toString());
         }
     }

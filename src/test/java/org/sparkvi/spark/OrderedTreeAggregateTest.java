@@ -79,6 +79,24 @@ class OrderedTreeAggregateTest {
     }
 
     @Test
+    void inMemoryGivesTheSameBitsAsTheRddPathOnBothPaths() {
+        List<List<Integer>> partitions = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            partitions.add(List.of(p));
+        }
+        for (int fanIn : new int[] {64, 4, 3, 2}) {
+            double[] sum = OrderedTreeAggregate.inMemory(partitions, () -> new double[1], (acc, p) -> {
+                acc[0] += value(p);
+                return acc;
+            }, (a, b) -> {
+                a[0] += b[0];
+                return a;
+            }, fanIn);
+            assertEquals(aggregate(fanIn), sum[0], 0.0, "fanIn " + fanIn);
+        }
+    }
+
+    @Test
     void aFailingFoldFailsTheJobWithItsMessage() {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
         JavaRDD<Integer> rdd = jsc.parallelize(List.of(1, 2, 3, 4), 2);
