@@ -37,13 +37,19 @@ class OrderedTreeAggregateTest {
         JavaRDD<Integer> rdd = jsc.parallelize(parts, PARTITIONS);
         double[] sum = OrderedTreeAggregate.aggregate(rdd, () -> new double[1], (acc, p) -> {
             Thread.sleep(15L * (PARTITIONS - TaskContext.getPartitionId()));
-            acc[0] += value(p);
-            return acc;
-        }, (a, b) -> {
-            a[0] += b[0];
-            return a;
-        }, fanIn);
+            return add(acc, p);
+        }, OrderedTreeAggregateTest::merge, fanIn);
         return sum[0];
+    }
+
+    private static double[] add(double[] acc, int p) {
+        acc[0] += value(p);
+        return acc;
+    }
+
+    private static double[] merge(double[] a, double[] b) {
+        a[0] += b[0];
+        return a;
     }
 
     @Test
@@ -85,13 +91,8 @@ class OrderedTreeAggregateTest {
             partitions.add(List.of(p));
         }
         for (int fanIn : new int[] {64, 4, 3, 2}) {
-            double[] sum = OrderedTreeAggregate.inMemory(partitions, () -> new double[1], (acc, p) -> {
-                acc[0] += value(p);
-                return acc;
-            }, (a, b) -> {
-                a[0] += b[0];
-                return a;
-            }, fanIn);
+            double[] sum = OrderedTreeAggregate.inMemory(partitions, () -> new double[1], OrderedTreeAggregateTest::add,
+                    OrderedTreeAggregateTest::merge, fanIn);
             assertEquals(aggregate(fanIn), sum[0], 0.0, "fanIn " + fanIn);
         }
     }
