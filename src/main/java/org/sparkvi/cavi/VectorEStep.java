@@ -5,6 +5,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.sparkvi.VectorApi;
+import org.sparkvi.VectorExp;
 
 /**
  * The E-step and its statistics over whole SIMD lanes of events (the JDK's Vector API), the same quantities as
@@ -206,7 +207,7 @@ final class VectorEStep {
             boolean first = c == 0;
             for (int i = 0; i < len; i += LANES) {
                 DoubleVector v = DoubleVector.fromArray(SPECIES, l, o + i).sub(DoubleVector.fromArray(SPECIES, ws.max, i));
-                DoubleVector e = exp(v);
+                DoubleVector e = VectorExp.exp(v);
                 e.intoArray(l, o + i);
                 if (first) {
                     e.intoArray(ws.sum, i);
@@ -352,42 +353,6 @@ final class VectorEStep {
             acc = DoubleVector.fromArray(SPECIES, a, ao + i).fma(DoubleVector.fromArray(SPECIES, b, bo + i), acc);
         }
         return laneSum(acc, lanes);
-    }
-
-    private static final double LOG2E = 1.4426950408889634;
-    private static final double LN2_HI = 0.6931471803691238;
-    private static final double LN2_LO = 1.9082149292705877e-10;
-    private static final double ROUNDER = 0x1.8p52;
-
-    /**
-     * e^x for x ≤ 0 from +, ×, fma and bit operations only: the Vector API's own EXP is an intrinsic (SVML) once C2
-     * compiles the loop and a per-lane Java fallback before, and the two differ in the last bit, so the same data
-     * gave different sums depending on how warm the JVM was (a cluster's fresh executor against a warm driver).
-     * x = n ln 2 + r, |r| ≤ ln2/2; e^x = 2^n e^r, e^r by Taylor's series to r^12/12! (remainder r^13/13! below
-     * 2e-16 relative), Horner's rule unrolled; below −708 (2^n subnormal) the result is 0.
-     */
-    static DoubleVector exp(DoubleVector x) {
-        DoubleVector t = x.mul(LOG2E).add(ROUNDER); // n = round(x log2 e) in the low bits of t's mantissa
-        DoubleVector n = t.sub(ROUNDER);
-        DoubleVector r = n.fma(DoubleVector.broadcast(x.species(), -LN2_HI), x);
-        r = n.fma(DoubleVector.broadcast(x.species(), -LN2_LO), r);
-        DoubleVector p = DoubleVector.broadcast(x.species(), 2.08767569878681e-09)
-                .fma(r, DoubleVector.broadcast(x.species(), 2.505210838544172e-08));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 2.755731922398589e-07));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 2.7557319223985893e-06));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 2.48015873015873e-05));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 1.984126984126984e-04));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 1.388888888888889e-03));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 8.333333333333333e-03));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 4.1666666666666664e-02));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 1.6666666666666666e-01));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 0.5));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 1.0));
-        p = p.fma(r, DoubleVector.broadcast(x.species(), 1.0));
-        // t + 1023 is exact (t's ulp is 1), so its low bits are n + 1023: shifted into the exponent, 2^n
-        DoubleVector scale = ((LongVector) t.add(1023.0).reinterpretAsLongs()).lanewise(VectorOperators.LSHL, 52)
-                .reinterpretAsDoubles();
-        return p.mul(scale).blend(0.0, x.compare(VectorOperators.LT, -708.0));
     }
 
     private static double laneSum(DoubleVector v, double[] lanes) {

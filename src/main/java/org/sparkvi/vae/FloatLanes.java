@@ -1,8 +1,10 @@
 package org.sparkvi.vae;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.sparkvi.VectorApi;
+import org.sparkvi.VectorExp;
 
 /**
  * float32 loops of the training step over SIMD lanes (the JDK's Vector API), for loops C2 (JDK 17) leaves scalar or
@@ -14,6 +16,7 @@ import org.sparkvi.VectorApi;
 final class FloatLanes {
     static final boolean AVAILABLE = VectorApi.usable(() -> FloatVector.SPECIES_PREFERRED.length(), 4);
     private static final VectorSpecies<Float> SPECIES = AVAILABLE ? FloatVector.SPECIES_PREFERRED : null;
+    private static final VectorSpecies<Double> DOUBLES = AVAILABLE ? DoubleVector.SPECIES_PREFERRED : null;
     static final int LANES = AVAILABLE ? SPECIES.length() : 1;
 
     private FloatLanes() {
@@ -43,5 +46,21 @@ final class FloatLanes {
             FloatVector.fromArray(SPECIES, theta, i).sub(step).intoArray(theta, i);
         }
         return i;
+    }
+
+    /**
+     * x[i] ← e^{x[i]} for i < n (every x ≤ 0), by {@link VectorExp}: lanes where the module is there, one value at a
+     * time elsewhere and for the tail, the same bits either way.
+     */
+    static void exp(double[] x, int n) {
+        int i = 0;
+        if (AVAILABLE) {
+            for (; i + DOUBLES.length() <= n; i += DOUBLES.length()) {
+                VectorExp.exp(DoubleVector.fromArray(DOUBLES, x, i)).intoArray(x, i);
+            }
+        }
+        for (; i < n; i++) {
+            x[i] = VectorExp.exp(x[i]);
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class FloatVaeNetwork {
     private float[] g2;
     float[] logits;
     private float[] dLogits;
+    private double[] expNegAbs;
     private float[] dG2;
     private float[] dG1;
     private float[] dZ;
@@ -61,6 +62,7 @@ public final class FloatVaeNetwork {
         g2 = new float[b * h];
         logits = new float[b * in];
         dLogits = new float[b * in];
+        expNegAbs = new double[b * in];
         dG2 = new float[b * h];
         dG1 = new float[b * h];
         dZ = new float[b * l];
@@ -192,12 +194,18 @@ public final class FloatVaeNetwork {
         // PRODUCT factors in (1, 2] (at most 2^PRODUCT: no overflow), one log per PRODUCT pixels instead of one each
         double rec = 0;
         int n = b * in;
+        // e^{−|ℓ|} for every pixel first, over SIMD lanes (FloatLanes.exp): one at a time, Math.exp took 0.3–0.5 ms
+        // of a shard's 5 ms step
+        for (int i = 0; i < n; i++) {
+            expNegAbs[i] = -Math.abs(logits[i]);
+        }
+        FloatLanes.exp(expNegAbs, n);
         for (int from = 0; from < n; from += PRODUCT) {
             int to = Math.min(n, from + PRODUCT);
             double product = 1;
             for (int i = from; i < to; i++) {
                 float l = logits[i];
-                double e = Math.exp(-Math.abs(l));
+                double e = expNegAbs[i];
                 double r = 1 / (1 + e);
                 product *= 1 + e;
                 rec += Math.max(l, 0) - x[i] * l;

@@ -90,30 +90,4 @@ class VectorEStepTest {
     private static void close(double expected, double actual) {
         assertEquals(expected, actual, 1e-12 * Math.max(1, Math.abs(expected)));
     }
-
-    @Test
-    void theLaneExpIsMathExpToTwoUlpsAndZeroBelowMinus708() {
-        if (!VectorEStep.AVAILABLE) {
-            return;
-        }
-        var sp = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
-        Random rnd = new Random(5);
-        double[] x = new double[sp.length()];
-        double[] y = new double[sp.length()];
-        for (int t = 0; t < 20_000; t++) {
-            for (int i = 0; i < x.length; i++) {
-                x[i] = t < 10 ? -i * 0.5 : -rnd.nextDouble() * (rnd.nextBoolean() ? 1 : 708);
-            }
-            VectorEStep.exp(jdk.incubator.vector.DoubleVector.fromArray(sp, x, 0)).intoArray(y, 0);
-            for (int i = 0; i < x.length; i++) {
-                double e = Math.exp(x[i]);
-                assertEquals(e, y[i], 2 * Math.ulp(e), "exp(" + x[i] + ")");
-            }
-        }
-        x[0] = -708.5;
-        x[x.length - 1] = Double.NEGATIVE_INFINITY;
-        VectorEStep.exp(jdk.incubator.vector.DoubleVector.fromArray(sp, x, 0)).intoArray(y, 0);
-        assertEquals(0.0, y[0]);
-        assertEquals(0.0, y[x.length - 1]);
-    }
 }
