@@ -14,8 +14,9 @@ sparkvi_submit() {
   # Garbage collector: the parallel (throughput) collector, not the JVM's default G1, whose large-array
   # ("humongous") allocations and concurrent cycles cost the CAVI job on two cores. Measured alternating: the cold
   # 10^6-event command 10.6 s against 11.5 s, the bundled one 6.1 against 6.6 s, and at 10^7 events the read 4.9
-  # against 6.1 s and an iteration 0.17 against 0.20 s; the sampler measured no different. The VAE keeps G1: its 2-partition training ran 5-9% faster
-  # with it (Parallel's young collections copy the resident training set: 100 ms pauses in a 2 s epoch).
+  # against 6.1 s and an iteration 0.17 against 0.20 s; the sampler measured no different. The VAE keeps G1: its
+  # 2-partition training ran 5-9% faster with it (Parallel's young collections copy the resident training set:
+  # 100 ms pauses in a 2 s epoch).
   # SPARKVI_GC=G1, Parallel or Serial chooses for every job.
   local default_gc=Parallel a
   for a in "$@"; do [[ $a == vae || $a == vae-sample ]] && default_gc=G1; [[ $a == -* ]] || break; done

@@ -76,9 +76,10 @@ public final class CaviEstimator {
     /**
      * The Spark setting that bounds the catalogues fitted on the driver: up to this many usable events (default
      * {@value #LOCAL_FIT_DEFAULT}; 0 = always on the executors) the blocks are collected once, and the moments, the
-     * restarts and the final E-step run in the driver's memory. A pass over 65,536 events is a few ms on one core, where a Spark job costs 30–40 ms
-     * here whatever its size; the bundled catalogue's ~55 passes took 1.9–3.0 s as jobs. The passes sum the same
-     * partitions' blocks in the same order ({@link LocalCaviData}), so the fit is bit-identical either way.
+     * restarts and the final E-step run in the driver's memory. A pass over 65,536 events is a few ms on one core,
+     * where a Spark job costs 30–40 ms here whatever its size; the bundled catalogue's ~55 passes took 1.9–3.0 s as
+     * jobs. The passes sum the same partitions' blocks in the same order and tree ({@link LocalCaviData}), so the fit
+     * is bit-identical either way.
      */
     public static final String LOCAL_FIT_SETTING = "spark.sparkvi.cavi.localFitMaxEvents";
     static final long LOCAL_FIT_DEFAULT = 1 << 16;

@@ -59,10 +59,9 @@ public final class SparkCaviData implements CaviData {
                     seeding = blocks.map(b -> new Seeding(b, null));
                 } else {
                     double[] newest = java.util.Arrays.copyOfRange(centers, (step - 1) * d, step * d);
-                    JavaRDD<double[]> previous = minDist;
-                    superseded = previous;
-                    minDist = (previous == null ? blocks.map(b -> nearer(b, KMeansPlusPlus.noCentreYet(b), newest))
-                            : blocks.zipPartitions(previous, (bs, ds) -> {
+                    superseded = minDist;
+                    minDist = (superseded == null ? blocks.map(b -> nearer(b, KMeansPlusPlus.noCentreYet(b), newest))
+                            : blocks.zipPartitions(superseded, (bs, ds) -> {
                                 List<double[]> out = new ArrayList<>();
                                 while (bs.hasNext()) {
                                     out.add(nearer(bs.next(), ds.next().clone(), newest));

@@ -1,8 +1,6 @@
 package org.sparkvi.cavi;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.sparkvi.VectorApi;
 import org.sparkvi.VectorExp;
