@@ -24,13 +24,13 @@ final class EventDots {
 
     /** A dot of colour c centred at (x, y), in the graphics' pixel coordinates. */
     void draw(Graphics2D g, Color c, double x, double y) {
-        double left = x - DIAMETER / 2;
-        double top = y - DIAMETER / 2;
-        int ix = (int) Math.floor(left);
-        int iy = (int) Math.floor(top);
-        int sx = Math.min(STEPS - 1, (int) Math.round((left - ix) * STEPS));
-        int sy = Math.min(STEPS - 1, (int) Math.round((top - iy) * STEPS));
-        g.drawImage(stamps.computeIfAbsent(c.getRGB(), rgb -> render(c))[sy * STEPS + sx], ix, iy, null);
+        // the corner rounded to the nearest 1/STEPS of a pixel, split into whole pixels and the stamp's offset
+        long qx = Math.round((x - DIAMETER / 2) * STEPS);
+        long qy = Math.round((y - DIAMETER / 2) * STEPS);
+        int sx = (int) Math.floorMod(qx, (long) STEPS);
+        int sy = (int) Math.floorMod(qy, (long) STEPS);
+        g.drawImage(stamps.computeIfAbsent(c.getRGB(), rgb -> render(c))[sy * STEPS + sx],
+                (int) Math.floorDiv(qx, (long) STEPS), (int) Math.floorDiv(qy, (long) STEPS), null);
     }
 
     /** The colour's dot at each offset (sx, sy)/STEPS from the stamp's corner. */

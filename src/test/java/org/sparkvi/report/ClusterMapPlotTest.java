@@ -37,6 +37,37 @@ class ClusterMapPlotTest {
     }
 
     @Test
+    void anEventDotIsCentredWithinAnEighthOfAPixelOfItsPosition() {
+        // the ink's centroid against the requested centre, over sub-pixel positions; 1/8 is the stamps' rounding,
+        // the rest of the margin the antialiased edge's own asymmetry
+        EventDots dots = new EventDots();
+        double worst = 0;
+        for (int t = 0; t < 400; t++) {
+            double x = 10 + t / 97.0;
+            double y = 10 + (t * 7 % 400) / 131.0;
+            BufferedImage img = new BufferedImage(30, 30, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, 30, 30);
+            dots.draw(g, Color.BLACK, x, y);
+            g.dispose();
+            double ink = 0;
+            double cx = 0;
+            double cy = 0;
+            for (int i = 0; i < 30; i++) {
+                for (int j = 0; j < 30; j++) {
+                    double w = 255 - (img.getRGB(i, j) & 255);
+                    ink += w;
+                    cx += w * (i + 0.5);
+                    cy += w * (j + 0.5);
+                }
+            }
+            worst = Math.max(worst, Math.max(Math.abs(cx / ink - x), Math.abs(cy / ink - y)));
+        }
+        assertTrue(worst < 0.15, "worst centroid offset " + worst + " px");
+    }
+
+    @Test
     void aGlobalCatalogueShowsTheWholeWorld() {
         ClusterMapPlot.Extent e = ClusterMapPlot.Extent.of(new double[] {-150, 0, 120}, new double[] {60, 0, -40}, List.of());
         assertEquals(-180, e.lonMin());
