@@ -32,6 +32,11 @@ import java.util.concurrent.TimeoutException;
  * the timeout, so a peer that died or stalled becomes an {@link IOException} naming the peer and the setting, not a
  * hang (the handshake's reads use the socket's own timeout, the steps' a watchdog). TCP_NODELAY is on (a step's last segment must not wait for an acknowledgement) and the socket buffers are
  * large (a step moves megabytes).
+ *
+ * <p>With shared memory allowed ({@link #bind(InetAddress, Handshake, int, boolean)}), two ranks that turn out to be on
+ * the same host (the dialler's file in /dev/shm is visible to the acceptor) move their bytes through a
+ * {@link SharedMemoryLink} instead; the TCP connection stays open as the peer's sign of life (a killed process's
+ * connection reaches end-of-stream at once). The messages, their order and so every sum are the same either way.
  */
 public final class PeerMesh implements AutoCloseable {
     /** The setting that a timeout's message names (the engine reads the timeout from it). */
@@ -42,6 +47,9 @@ public final class PeerMesh implements AutoCloseable {
     private final ServerSocketChannel server;
     private final int timeoutMillis;
     private final SocketChannel[] channels;
+    private final SharedMemoryLink[] links; // per rank: the shared-memory link, or null where TCP carries the data
+    private final boolean sharedMemory;
+    private volatile Thread watchdog;
     private final String[] names;
     private final ExecutorService sender;
     private final List<Future<?>> pending = new ArrayList<>();
@@ -49,11 +57,13 @@ public final class PeerMesh implements AutoCloseable {
     private volatile boolean timedOut;
     private volatile long receivingSince; // System.nanoTime() when the current receive began, 0 when none runs
 
-    private PeerMesh(Handshake self, ServerSocketChannel server, int timeoutMillis) {
+    private PeerMesh(Handshake self, ServerSocketChannel server, int timeoutMillis, boolean sharedMemory) {
         this.self = self;
         this.server = server;
         this.timeoutMillis = timeoutMillis;
+        this.sharedMemory = sharedMemory;
         this.channels = new SocketChannel[self.ranks()];
+        this.links = new SharedMemoryLink[self.ranks()];
         this.names = new String[self.ranks()];
         this.sender = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "all-reduce sender, " + self);
@@ -62,8 +72,17 @@ public final class PeerMesh implements AutoCloseable {
         });
     }
 
-    /** Binds a server socket on {@code address}, port 0 (the kernel picks a free one). */
+    /** {@link #bind(InetAddress, Handshake, int, boolean)} with TCP for every pair of ranks. */
     public static PeerMesh bind(InetAddress address, Handshake self, int timeoutMillis) throws IOException {
+        return bind(address, self, timeoutMillis, false);
+    }
+
+    /**
+     * Binds a server socket on {@code address}, port 0 (the kernel picks a free one). With {@code sharedMemory}, ranks
+     * on the same host exchange their data through shared memory (where both allow it), the others over TCP.
+     */
+    public static PeerMesh bind(InetAddress address, Handshake self, int timeoutMillis, boolean sharedMemory)
+            throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_RCVBUF, BUFFER_BYTES); // before bind: inherited, window scaling
@@ -74,7 +93,7 @@ public final class PeerMesh implements AutoCloseable {
             throw new IOException("cannot bind an all-reduce socket on " + address.getHostAddress() + " (port 0): " + e
                     .getMessage() + "; set spark.sparkvi.vae.bindAddress to this host's address on the cluster's network", e);
         }
-        return new PeerMesh(self, server, timeoutMillis);
+        return new PeerMesh(self, server, timeoutMillis, sharedMemory);
     }
 
     /** host:port that the other ranks dial. */
@@ -101,9 +120,10 @@ public final class PeerMesh implements AutoCloseable {
             dial(q, addresses.get(q), deadline);
         }
         await(accepting, deadline, "accepting the connections of ranks 0.." + (self.rank() - 1));
-        Thread watchdog = new Thread(this::watch, "all-reduce watchdog, " + self);
-        watchdog.setDaemon(true);
-        watchdog.start();
+        Thread w = new Thread(this::watch, "all-reduce watchdog, " + self);
+        w.setDaemon(true);
+        watchdog = w;
+        w.start();
     }
 
     private void dial(int q, InetSocketAddress to, long deadline) throws IOException {
@@ -121,6 +141,7 @@ public final class PeerMesh implements AutoCloseable {
                 throw new IOException("rank " + q + " at " + to + " (stage " + theirStage + " attempt " + theirAttempt
                         + ") refused the connection of " + self);
             }
+            offerSharedMemory(q, ch, in);
             link(q, ch, to.toString());
         } catch (SocketTimeoutException e) {
             ch.close();
@@ -160,12 +181,95 @@ public final class PeerMesh implements AutoCloseable {
                     ch.close(); // a stale attempt's (or a stranger's) connection: refused, keep waiting for ours
                     continue;
                 }
+                acceptSharedMemory(peer.rank(), ch, in);
                 link(peer.rank(), ch, String.valueOf(s.getRemoteSocketAddress()));
                 missing--;
             } catch (IOException e) { // a connection that broke or spoke garbage during its handshake: not ours
                 ch.close();
             }
         }
+    }
+
+    /**
+     * The dialler's side of choosing the transport: it offers a fresh shared-memory file (its path and token; an
+     * empty path when shared memory is off or unavailable here) and uses it if the acceptor could map it. Either way
+     * the file's name is removed at once.
+     */
+    private void offerSharedMemory(int q, SocketChannel ch, DataInputStream in) throws IOException {
+        SharedMemoryLink link = null;
+        if (sharedMemory && SharedMemoryLink.available()) {
+            try {
+                link = SharedMemoryLink.create(SharedMemoryLink.DEFAULT_CAPACITY);
+            } catch (IOException e) { // e.g. a full /dev/shm: TCP it is
+                link = null;
+            }
+        }
+        try {
+            byte[] path = link == null ? new byte[0] : link.path().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ByteBuffer offer = ByteBuffer.allocate(Integer.BYTES + path.length + Long.BYTES);
+            offer.putInt(path.length).put(path).putLong(link == null ? 0 : link.token()).flip();
+            writeFully(ch, offer);
+            boolean taken = in.readInt() == 1;
+            if (link != null) {
+                link.unlink();
+                if (taken) {
+                    links[q] = link;
+                } else {
+                    link.unmap();
+                }
+            }
+        } catch (IOException e) {
+            if (link != null) {
+                link.unlink();
+                link.unmap();
+            }
+            throw e;
+        }
+    }
+
+    /** The acceptor's side: maps the offered file if shared memory is allowed here and the file is this host's. */
+    private void acceptSharedMemory(int q, SocketChannel ch, DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > 4096) {
+            throw new IOException("a malformed transport offer from rank " + q);
+        }
+        byte[] path = new byte[length];
+        in.readFully(path);
+        long token = in.readLong();
+        SharedMemoryLink link = null;
+        if (length > 0 && sharedMemory) {
+            try {
+                link = SharedMemoryLink.open(new String(path, java.nio.charset.StandardCharsets.UTF_8), token);
+            } catch (IOException | RuntimeException e) { // another host's path, or no /dev/shm here: TCP
+                link = null;
+            }
+        }
+        writeFully(ch, ByteBuffer.allocate(Integer.BYTES).putInt(link == null ? 0 : 1).flip());
+        links[q] = link;
+    }
+
+    /** How many of this rank's peers it reaches through shared memory (the rest over TCP). */
+    public int sharedMemoryPeers() {
+        int n = 0;
+        for (SharedMemoryLink l : links) {
+            n += l == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** A shared-memory peer's sign of life: its TCP connection, read without blocking, has not reached its end. */
+    private boolean alive(int q) throws IOException {
+        SocketChannel ch = channels[q];
+        synchronized (ch.blockingLock()) {
+            if (ch.isBlocking()) {
+                ch.configureBlocking(false);
+            }
+        }
+        int n = ch.read(ByteBuffer.allocate(1));
+        if (n > 0) {
+            throw new IOException(names[q] + " sent bytes over TCP on a shared-memory link: not an all-reduce peer");
+        }
+        return n == 0;
     }
 
     private ByteBuffer reply(int status) {
@@ -189,8 +293,13 @@ public final class PeerMesh implements AutoCloseable {
     /** Queues {@code data} (position to limit) for rank q on the sender thread; {@link #flush} waits for it. */
     public void send(int q, ByteBuffer data) {
         SocketChannel ch = channels[q];
+        SharedMemoryLink link = links[q];
         pending.add(sender.submit(() -> {
-            writeFully(ch, data);
+            if (link != null) {
+                link.write(data, () -> alive(q));
+            } else {
+                writeFully(ch, data);
+            }
             return null;
         }));
     }
@@ -212,8 +321,15 @@ public final class PeerMesh implements AutoCloseable {
      * watchdog closes the mesh when a receive has waited longer than the timeout, which ends the read.
      */
     public void receive(int q, ByteBuffer into) throws IOException {
-        receivingSince = System.nanoTime();
+        receivingSince = System.nanoTime(); // before the closed check: close() unmaps only while no receive runs
         try {
+            if (closed) {
+                throw new IOException(self + ": the all-reduce was closed");
+            }
+            if (links[q] != null) {
+                links[q].read(into, () -> alive(q));
+                return;
+            }
             while (into.hasRemaining()) {
                 if (channels[q].read(into) < 0) {
                     throw new EOFException(names[q] + " closed its connection to " + self + " mid-message: that task "
@@ -282,15 +398,41 @@ public final class PeerMesh implements AutoCloseable {
         return closed;
     }
 
-    /** Closes every connection and the server socket, and stops the sender thread (a blocked send fails). */
+    /**
+     * Closes every connection and the server socket, and stops the sender thread (a blocked send fails). The
+     * shared-memory maps are released here when no thread can still touch them (the sender has stopped, no receive
+     * runs, and this is not the watchdog ending a receive); otherwise the collector releases them later.
+     */
     @Override
     public void close() {
         closed = true;
+        for (SharedMemoryLink l : links) {
+            if (l != null) {
+                l.close();
+            }
+        }
         sender.shutdownNow();
         for (SocketChannel ch : channels) {
             closeQuietly(ch);
         }
         closeQuietly(server);
+        boolean senderStopped;
+        try {
+            senderStopped = sender.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            senderStopped = false;
+        }
+        if (senderStopped && receivingSince == 0 && Thread.currentThread() != watchdog) {
+            synchronized (links) {
+                for (int q = 0; q < links.length; q++) {
+                    if (links[q] != null) {
+                        links[q].unmap();
+                        links[q] = null;
+                    }
+                }
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -24,13 +24,15 @@ final class ExchangeTiming {
     private ExchangeTiming() {
     }
 
-    static Result measure(int ranks, int size, int steps) throws Exception {
+    /** @param sharedMemory whether the ranks (all on this host) move their bytes through shared memory instead of TCP */
+    static Result measure(int ranks, int size, int steps, boolean sharedMemory) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
         List<PeerMesh> meshes = new ArrayList<>();
         try {
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (int r = 0; r < ranks; r++) {
-                PeerMesh m = PeerMesh.bind(InetAddress.getLoopbackAddress(), new Handshake(0, 0, r, ranks), 60_000);
+                PeerMesh m = PeerMesh.bind(InetAddress.getLoopbackAddress(), new Handshake(0, 0, r, ranks), 60_000,
+                        sharedMemory);
                 meshes.add(m);
                 addresses.add(m.address());
             }
@@ -130,10 +132,13 @@ final class ExchangeTiming {
     public static void main(String[] args) throws Exception {
         System.out.printf(java.util.Locale.ROOT, "raw loopback TCP, 4.76 MB each way at once (one 2-rank phase): %.2f ms%n",
                 rawExchangeMs(8 * 1_190_000 / 2, 30));
-        for (int p : new int[] {2, 4}) {
-            Result r = measure(p, 1_190_000, 50);
-            System.out.printf(java.util.Locale.ROOT, "%d ranks, %d doubles: %.2f ms/step, %.2f MB sent per rank per step%n",
-                    p, r.size(), r.msPerStep(), r.bytesPerRankPerStep() / 1e6);
+        for (boolean shared : new boolean[] {false, true}) {
+            for (int p : new int[] {2, 4}) {
+                Result r = measure(p, 1_190_000, 50, shared);
+                System.out.printf(java.util.Locale.ROOT, "%s, %d ranks, %d doubles: %.2f ms/step, %.2f MB sent per rank "
+                        + "per step%n", shared ? "shared memory" : "TCP", p, r.size(), r.msPerStep(),
+                        r.bytesPerRankPerStep() / 1e6);
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ import org.sparkvi.vae.VaeTrainer;
  * The socket engine's benchmark run, as a driver of its own (the cluster row of {@code jobs/bench vae} submits it to
  * the cluster it starts): {@code DATA IMAGES EPOCHS REPEATS PARTITIONS PRECISION}; prints one line
  * {@value #PREFIX} images/s (median of the repeats' last epochs), exchange ms per step, bytes per rank per step, the
- * rendezvous in ms and the slowest rank's gradient arithmetic in ms per step (of the median run's last epoch).
+ * rendezvous in ms, the slowest rank's gradient arithmetic in ms per step (of the median run's last epoch) and the
+ * number of rank pairs linked through shared memory.
  */
 public final class SocketEngineRun {
     static final String PREFIX = "SOCKET-ENGINE-RESULT";
@@ -37,8 +38,8 @@ public final class SocketEngineRun {
         }
         Arrays.sort(runs, (a, b) -> Double.compare(a[0], b[0]));
         double[] median = runs[repeats / 2];
-        System.out.printf(Locale.ROOT, "%s %.1f %.3f %.0f %.1f %.3f%n", PREFIX, median[0], median[1], median[2], median[3],
-                median[4]);
+        System.out.printf(Locale.ROOT, "%s %.1f %.3f %.0f %.1f %.3f %.0f%n", PREFIX, median[0], median[1], median[2],
+                median[3], median[4], median[5]);
         spark.stop();
     }
 
@@ -48,7 +49,7 @@ public final class SocketEngineRun {
             TrainingState s = VaeTrainer.train(c, train, test, 100, engine, null, VaeListener.NONE, null);
             SocketEpochEngine.EpochStats e = engine.lastEpochStats();
             return new double[] {s.metrics().get(s.metrics().size() - 1).imagesPerSecond(), e.exchangeMsPerStep(),
-                e.bytesPerRankPerStep(), e.rendezvousMs(), e.computeMsPerStep()};
+                e.bytesPerRankPerStep(), e.rendezvousMs(), e.computeMsPerStep(), e.sharedMemoryLinks()};
         }
     }
 }

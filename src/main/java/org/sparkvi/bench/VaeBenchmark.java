@@ -51,12 +51,19 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     int clusterExecutors = 2;
     @Option(names = "--cluster-only", description = "only the socket engine's cluster row (no local rows, no exchange table)")
     boolean clusterOnly;
+    @Option(names = "--transport", split = ",", description = "the socket engine's transports to measure (auto: shared "
+            + "memory between ranks on one host, TCP between hosts; tcp: TCP always); a row each")
+    java.util.List<String> transports = java.util.List.of("auto", "tcp");
     @Option(names = "--json", description = "also write the rows as a JSON list to this file")
     Path json;
 
     /** A row of the table: exchange_ms_per_step is NaN (null in JSON) where the engine has no separate exchange. */
     record Row(String engine, String precision, int executors, int partitions, double imagesPerSecond,
-               double exchangeMsPerStep) {
+               double exchangeMsPerStep, String transport) {
+        Row(String engine, String precision, int executors, int partitions, double imagesPerSecond,
+            double exchangeMsPerStep) {
+            this(engine, precision, executors, partitions, imagesPerSecond, exchangeMsPerStep, null);
+        }
     }
 
     private final java.util.List<Row> rows = new java.util.ArrayList<>();
@@ -111,17 +118,22 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                             ceiling * Math.min(parts, cores));
                 }
             }
-            if (SocketEpochEngine.refusal(spark, 2, false) == null) {
+            for (String transport : transports) {
+                spark.conf().set(SocketEpochEngine.TRANSPORT, transport);
+                if (SocketEpochEngine.refusal(spark, 2, false) != null) {
+                    continue;
+                }
                 double[][] socket = new double[repeats][];
                 for (int r = 0; r < repeats; r++) {
                     socket[r] = SocketEngineRun.run(spark, c, train, test, 2);
                 }
                 Arrays.sort(socket, (a, b) -> Double.compare(a[0], b[0]));
                 double[] m = socket[repeats / 2];
-                report(new Row("socket", p, 1, 2, m[0], m[1]), p + ", Spark socket engine, 2 partitions",
-                        ceiling * Math.min(2, cores));
+                report(new Row("socket", p, 1, 2, m[0], m[1], transport), p + ", Spark socket engine, 2 partitions, "
+                        + transport, ceiling * Math.min(2, cores));
                 System.out.printf(Locale.ROOT, "  (local: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
-                        + "(%.2f MB sent per rank) + the rest)%n", c.batchSize() / m[0] * 1e3, m[4], m[1], m[2] / 1e6);
+                        + "(%.2f MB sent per rank) + the rest; %.0f shared-memory links)%n", c.batchSize() / m[0] * 1e3,
+                        m[4], m[1], m[2] / 1e6, m[5]);
             }
             if (!skipStepsEngine) {
                 double perStep = Medians.of(run(c, train, test, 2, spark, repeats));
@@ -156,33 +168,40 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     void clusterRow(Path dir, int n, VaeConfig c, String precision, double ceiling) throws Exception {
         Path tmp = Files.createTempDirectory("sparkvi-bench-cluster");
         try (LoopbackCluster cluster = new LoopbackCluster(tmp, clusterExecutors, 1, "1536m")) {
-            Path log = tmp.resolve("driver.log");
-            int code = cluster.submit(log, java.util.List.of("spark.executor.cores=1", "spark.executor.memory=1g",
-                    "spark.barrier.sync.timeout=300s"), SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(),
-                    String.valueOf(n), String.valueOf(c.epochs()), String.valueOf(repeats), String.valueOf(clusterExecutors), precision);
-            String result = Files.readAllLines(log).stream().filter(l -> l.startsWith(SocketEngineRun.PREFIX)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the cluster driver exited with " + code
-                            + " and no result; see " + log));
-            String[] f = result.split(" ");
-            report(new Row("socket", precision, clusterExecutors, clusterExecutors, Double.parseDouble(f[1]), Double.parseDouble(f[2])),
-                    precision + ", Spark socket engine, " + clusterExecutors + " executors", ceiling * clusterExecutors);
-            System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
-                    + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch)%n", c.batchSize() / Double.parseDouble(f[1]) * 1e3,
-                    Double.parseDouble(f[5]), Double.parseDouble(f[2]), Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]));
-            System.out.println("  (the cluster driver's log: " + log + ")");
+            for (String transport : transports) {
+                Path log = tmp.resolve("driver-" + transport + ".log");
+                int code = cluster.submit(log, java.util.List.of("spark.executor.cores=1", "spark.executor.memory=1g",
+                        "spark.barrier.sync.timeout=300s", SocketEpochEngine.TRANSPORT + "=" + transport),
+                        SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(), String.valueOf(n),
+                        String.valueOf(c.epochs()), String.valueOf(repeats), String.valueOf(clusterExecutors), precision);
+                String result = Files.readAllLines(log).stream().filter(l -> l.startsWith(SocketEngineRun.PREFIX))
+                        .findFirst().orElseThrow(() -> new IllegalStateException("the cluster driver exited with " + code
+                                + " and no result; see " + log));
+                String[] f = result.split(" ");
+                report(new Row("socket", precision, clusterExecutors, clusterExecutors, Double.parseDouble(f[1]),
+                        Double.parseDouble(f[2]), transport), precision + ", Spark socket engine, " + clusterExecutors
+                        + " executors, " + transport, ceiling * clusterExecutors);
+                System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
+                        + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch; %s shared-memory links)%n",
+                        c.batchSize() / Double.parseDouble(f[1]) * 1e3, Double.parseDouble(f[5]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]), f[6]);
+                System.out.println("  (the cluster driver's log: " + log + ")");
+            }
         }
     }
 
     /** The socket all-reduce alone over loopback (ranks as threads), and what a barrier-stage sync costs. */
     static void exchangeTable(SparkSession spark, VaeConfig c) throws Exception {
         int size = new org.sparkvi.vae.VaeLayout(c).size();
-        System.out.printf(Locale.ROOT, "%nsocket all-reduce alone over loopback (threads of this JVM; median of 30 steps)%n"
-                + "%-8s %12s %22s %12s%n", "ranks", "doubles", "MB sent per rank/step", "ms/step");
-        for (int p : new int[] {2, 4}) {
-            for (int values : new int[] {size / 4, size}) {
-                ExchangeTiming.Result r = ExchangeTiming.measure(p, values, 30);
-                System.out.printf(Locale.ROOT, "%-8d %12d %22.2f %12.2f%n", p, values, r.bytesPerRankPerStep() / 1e6,
-                        r.msPerStep());
+        System.out.printf(Locale.ROOT, "%nthe all-reduce alone (ranks as threads of this JVM; doubles; median of 30 steps)%n"
+                + "%-14s %-8s %12s %22s %12s%n", "transport", "ranks", "doubles", "MB sent per rank/step", "ms/step");
+        for (boolean shared : new boolean[] {false, true}) {
+            for (int p : new int[] {2, 4}) {
+                for (int values : new int[] {size / 4, size}) {
+                    ExchangeTiming.Result r = ExchangeTiming.measure(p, values, 30, shared);
+                    System.out.printf(Locale.ROOT, "%-14s %-8d %12d %22.2f %12.2f%n", shared ? "shared memory" : "TCP", p,
+                            values, r.bytesPerRankPerStep() / 1e6, r.msPerStep());
+                }
             }
         }
         System.out.printf(Locale.ROOT, "floor: raw loopback TCP moving one 2-rank phase's %.2f MB each way at once: %.2f ms "
@@ -200,6 +219,9 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
             o.put("precision", r.precision());
             o.put("executors", r.executors());
             o.put("partitions", r.partitions());
+            if (r.transport() != null) {
+                o.put("transport", r.transport());
+            }
             o.put("images_per_second", Math.round(r.imagesPerSecond() * 10) / 10.0);
             if (Double.isNaN(r.exchangeMsPerStep())) {
                 o.putNull("exchange_ms_per_step");

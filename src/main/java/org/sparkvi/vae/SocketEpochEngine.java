@@ -48,6 +48,11 @@ public final class SocketEpochEngine implements EpochEngine {
     /** How long a task waits for a peer (rendezvous, a step's message) before failing: a Spark time string. */
     public static final String TIMEOUT = PeerMesh.TIMEOUT_SETTING;
     static final String DEFAULT_TIMEOUT = "120s";
+    /**
+     * How the ranks move their bytes: {@code auto} (the default) through shared memory between ranks on the same host
+     * and TCP between hosts, {@code tcp} over TCP always. The sums are the same bits either way.
+     */
+    public static final String TRANSPORT = "spark.sparkvi.vae.transport";
     /** How long the engine waits for executors to register before refusing for want of task slots. */
     public static final String SLOT_WAIT = "spark.sparkvi.vae.slotWait";
 
@@ -67,7 +72,7 @@ public final class SocketEpochEngine implements EpochEngine {
      * wire's cost) and of gradient arithmetic (the slowest rank), bytes each rank sent per step, the rendezvous.
      */
     public record EpochStats(int steps, double exchangeMsPerStep, double computeMsPerStep, double bytesPerRankPerStep,
-                             double rendezvousMs, int ranksStartingFromTheirCache) {
+                             double rendezvousMs, int ranksStartingFromTheirCache, int sharedMemoryLinks) {
     }
 
     public SocketEpochEngine(SparkSession spark, MnistData data, int partitions) {
@@ -93,7 +98,7 @@ public final class SocketEpochEngine implements EpochEngine {
     /** Whether the socket engine can run here: null, or why not (waiting for executors to register if wait). */
     public static String refusal(SparkSession spark, int partitions, boolean wait) {
         SparkConf conf = spark.sparkContext().getConf();
-        String settings = settingsRefusal(conf);
+        String settings = settingsRefusal(conf, transport(spark));
         if (settings != null) {
             return settings;
         }
@@ -113,16 +118,25 @@ public final class SocketEpochEngine implements EpochEngine {
     }
 
     /** The settings under which a barrier stage misbehaves, or null. */
-    static String settingsRefusal(SparkConf conf) {
+    static String settingsRefusal(SparkConf conf, String transport) {
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return "the socket engine runs a barrier stage, which Spark refuses under dynamic allocation: set "
                     + "spark.dynamicAllocation.enabled=false (or use --engine steps)";
+        }
+        if (!transport.equals("auto") && !transport.equals("tcp")) {
+            return TRANSPORT + "=" + transport + " is not a transport: use auto (shared memory between ranks on one "
+                    + "host, TCP between hosts) or tcp";
         }
         if (!conf.contains("spark.barrier.sync.timeout")) {
             return "spark.barrier.sync.timeout is at its default of 365 days, so a task that never reaches the "
                     + "rendezvous would hold the job for a year: set it, e.g. --conf spark.barrier.sync.timeout=300s";
         }
         return null;
+    }
+
+    /** The session's {@link #TRANSPORT} (a runtime setting: --conf, or spark.conf().set between epochs). */
+    static String transport(SparkSession spark) {
+        return spark.conf().get(TRANSPORT, "auto");
     }
 
     /** Fewer task slots than partitions, said with the settings to change; or null. */
@@ -153,14 +167,14 @@ public final class SocketEpochEngine implements EpochEngine {
      * each task leaves its slice there under "result/" + endToken + "/stage.attempt/rank".
      */
     record Start(VaeConfig config, Adam hyper, long step, int size, int[] order, int epoch, String bindAddress,
-                 long timeoutMillis, String trackerHost, int trackerPort, int storePort, String startToken,
+                 boolean sharedMemory, long timeoutMillis, String trackerHost, int trackerPort, int storePort, String startToken,
                  String endToken) implements Serializable {
     }
 
     /** One task's share of the result (its slice itself went to the driver's blob store), and what it measured. */
     record SliceResult(int rank, int stage, int attempt, int from, int to, double lossSum, long updates,
                        double[] stepLosses, long exchangeNanos, long computeNanos, long bytesSent, long rendezvousNanos,
-                       boolean cacheHit, long[] wallMicros) implements Serializable {
+                       boolean cacheHit, int sharedMemoryPeers, long[] wallMicros) implements Serializable {
         byte[] bytes() throws IOException {
             var out = new java.io.ByteArrayOutputStream();
             try (var o = new java.io.ObjectOutputStream(out)) {
@@ -262,7 +276,8 @@ public final class SocketEpochEngine implements EpochEngine {
         // the driver's state is not touched until the job is over: encoded only if a task's executor misses it
         store.offer("start/" + startToken, () -> Replica.encode(c, params, adam.m, adam.v));
         Start start = new Start(c, new Adam(0, adam.lr, adam.beta1, adam.beta2, adam.eps), adam.step(), params.length,
-                order, epoch, conf.get(BIND_ADDRESS, null), conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
+                order, epoch, conf.get(BIND_ADDRESS, null), !transport(spark).equals("tcp"),
+                conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
                 tracker.port(), store.port(), startToken, endToken);
         long d1 = wallMicros();
         try {
@@ -359,14 +374,16 @@ public final class SocketEpochEngine implements EpochEngine {
         double bytes = 0;
         double rendezvous = 0;
         int cached = 0;
+        int shared = 0;
         for (SliceResult r : slices) {
             cached += r.cacheHit() ? 1 : 0;
+            shared += r.sharedMemoryPeers();
             exchange = Math.min(exchange, r.exchangeNanos() / 1e6 / Math.max(1, steps));
             compute = Math.max(compute, r.computeNanos() / 1e6 / Math.max(1, steps));
             bytes = Math.max(bytes, (double) r.bytesSent() / Math.max(1, steps));
             rendezvous = Math.max(rendezvous, r.rendezvousNanos() / 1e6);
         }
-        last = new EpochStats(steps, exchange, compute, bytes, rendezvous, cached);
+        last = new EpochStats(steps, exchange, compute, bytes, rendezvous, cached, shared / 2);
     }
 
     /** A task's epoch: rendezvous once, then every step its shard's gradient, its slice of the sum and of Adam. */
@@ -391,7 +408,7 @@ public final class SocketEpochEngine implements EpochEngine {
         long ready = wallMicros();
         String host = st.bindAddress() != null ? st.bindAddress() : hostOf(tc.getTaskInfos()[p].address());
         Handshake self = new Handshake(tc.stageId(), tc.stageAttemptNumber(), p, ranks);
-        PeerMesh mesh = PeerMesh.bind(InetAddress.getByName(host), self, timeout);
+        PeerMesh mesh = PeerMesh.bind(InetAddress.getByName(host), self, timeout, st.sharedMemory());
         // success, failure or kill: the sockets go
         tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> mesh.close());
         long r0 = System.nanoTime();
@@ -445,7 +462,7 @@ public final class SocketEpochEngine implements EpochEngine {
             StateCache.put(run(st.endToken()), st.startToken(), st.endToken(), p, ranks, w.stateOnly());
         }
         SliceResult result = new SliceResult(p, tc.stageId(), tc.stageAttemptNumber(), from, to, lossSum, updates,
-                Arrays.copyOf(stepLosses, s), exchange, compute, ar.bytesSent(), rendezvous, hit,
+                Arrays.copyOf(stepLosses, s), exchange, compute, ar.bytesSent(), rendezvous, hit, mesh.sharedMemoryPeers(),
                 new long[] {entered, ready, linked, stepped, wallMicros()});
         byte[] meta = result.bytes();
         java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(Integer.BYTES + meta.length

@@ -35,12 +35,21 @@ class SliceAllReduceTest {
         pool.shutdownNow();
     }
 
+    /** Whether the ranks may use shared memory ({@link SliceAllReduceOverSharedMemoryTest} runs every test with it). */
+    boolean sharedMemory() {
+        return false;
+    }
+
+    PeerMesh bind(Handshake self, int timeoutMillis) throws IOException {
+        return PeerMesh.bind(LOOPBACK, self, timeoutMillis, sharedMemory());
+    }
+
     /** P meshes of one stage attempt, bound on loopback and linked (connect runs on P threads at once). */
     List<PeerMesh> group(int ranks, int attempt, int timeoutMillis) throws Exception {
         List<PeerMesh> group = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int r = 0; r < ranks; r++) {
-            PeerMesh m = PeerMesh.bind(LOOPBACK, new Handshake(7, attempt, r, ranks), timeoutMillis);
+            PeerMesh m = bind(new Handshake(7, attempt, r, ranks), timeoutMillis);
             meshes.add(m);
             group.add(m);
             addresses.add(m.address());
@@ -54,6 +63,9 @@ class SliceAllReduceTest {
         }
         for (Future<?> f : linking) {
             f.get(30, TimeUnit.SECONDS);
+        }
+        for (PeerMesh m : group) { // the transport asked for is the one in use
+            assertEquals(sharedMemory() ? ranks - 1 : 0, m.sharedMemoryPeers());
         }
         return group;
     }
@@ -202,9 +214,9 @@ class SliceAllReduceTest {
 
     @Test
     void aStaleAttemptsConnectionIsRefusedAndTheCurrentAttemptStillLinks() throws Exception {
-        PeerMesh rank0 = PeerMesh.bind(LOOPBACK, new Handshake(7, 1, 0, 2), 20_000);
-        PeerMesh rank1 = PeerMesh.bind(LOOPBACK, new Handshake(7, 1, 1, 2), 20_000);
-        PeerMesh stale = PeerMesh.bind(LOOPBACK, new Handshake(7, 0, 0, 2), 20_000);
+        PeerMesh rank0 = bind(new Handshake(7, 1, 0, 2), 20_000);
+        PeerMesh rank1 = bind(new Handshake(7, 1, 1, 2), 20_000);
+        PeerMesh stale = bind(new Handshake(7, 0, 0, 2), 20_000);
         meshes.addAll(List.of(rank0, rank1, stale));
         List<InetSocketAddress> addresses = List.of(rank0.address(), rank1.address());
         Future<?> accepting = pool.submit(() -> {

@@ -178,11 +178,15 @@ class SocketEpochEngineTest {
         SparkConf dynamic = new SparkConf(false).set("spark.dynamicAllocation.enabled", "true")
                 .set("spark.barrier.sync.timeout", "60s");
         assertEquals("the socket engine runs a barrier stage, which Spark refuses under dynamic allocation: set "
-                + "spark.dynamicAllocation.enabled=false (or use --engine steps)", SocketEpochEngine.settingsRefusal(dynamic));
+                + "spark.dynamicAllocation.enabled=false (or use --engine steps)", SocketEpochEngine.settingsRefusal(dynamic, "auto"));
         assertEquals("spark.barrier.sync.timeout is at its default of 365 days, so a task that never reaches the "
                 + "rendezvous would hold the job for a year: set it, e.g. --conf spark.barrier.sync.timeout=300s",
-                SocketEpochEngine.settingsRefusal(new SparkConf(false)));
-        assertEquals(null, SocketEpochEngine.settingsRefusal(new SparkConf(false).set("spark.barrier.sync.timeout", "60s")));
+                SocketEpochEngine.settingsRefusal(new SparkConf(false), "auto"));
+        SparkConf timed = new SparkConf(false).set("spark.barrier.sync.timeout", "60s");
+        assertEquals(null, SocketEpochEngine.settingsRefusal(timed, "auto"));
+        assertEquals(null, SocketEpochEngine.settingsRefusal(timed, "tcp"));
+        assertEquals("spark.sparkvi.vae.transport=shm is not a transport: use auto (shared memory between ranks on one "
+                + "host, TCP between hosts) or tcp", SocketEpochEngine.settingsRefusal(timed, "shm"));
         assertEquals("--partitions 4 needs 4 task slots at once (a barrier stage starts all its tasks together) but "
                 + "Spark has 2 (executors × spark.executor.cores / spark.task.cpus): use --partitions 2 or fewer, or "
                 + "give the job more executors or cores (spark.executor.instances, spark.cores.max, spark.executor.cores)",

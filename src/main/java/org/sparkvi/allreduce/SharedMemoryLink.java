@@ -1,0 +1,249 @@
+package org.sparkvi.allreduce;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A two-way byte stream between two ranks on the same host, through one file in {@code /dev/shm} that both map: a
+ * single-producer single-consumer ring per direction. It carries exactly what a TCP connection would (the same
+ * messages, in the same order), with two memory copies per byte and no system call, where loopback TCP costs the
+ * kernel's copies, its protocol and a wake-up per segment on the same cores that do the arithmetic (as NCCL's and
+ * Gloo's shared-memory transports do between processes of one machine).
+ *
+ * <p>The dialling rank creates the file ({@link #create}), fills it (so that a full {@code /dev/shm} is an
+ * {@link IOException} now, not a fault on first touch), and offers its path and a random token over the TCP
+ * connection; the accepting rank maps it only if it sees the token there ({@link #open}: same host, same
+ * {@code /dev/shm}). Then the dialler deletes the file: the mapping outlives the name, so nothing is left in
+ * {@code /dev/shm} after the ranks stop, even if they are killed.
+ *
+ * <p>Layout: [token, capacity], then per ring a header of three cache lines (bytes written, bytes read, writer
+ * closed), each counter written by one side only and published with release/acquire ordering, then the data. A side
+ * that waits spins briefly, then yields, then parks for tens of microseconds, and while parked asks {@code peerAlive}
+ * (the TCP connection's end-of-stream) every millisecond or so, so a peer whose process died is seen within a
+ * millisecond, not at the timeout.
+ */
+final class SharedMemoryLink {
+    /** Where the files go: a RAM file system on Linux. No such directory: no shared memory, TCP carries the data. */
+    static final Path DIRECTORY = Path.of("/dev/shm");
+    static final int DEFAULT_CAPACITY = 4 << 20;
+    private static final int LINE = 64;
+    private static final int FILE_HEADER = LINE;
+    private static final int RING_HEADER = 3 * LINE;
+    private static final int WRITTEN = 0;
+    private static final int READ = LINE;
+    private static final int CLOSED = 2 * LINE;
+    private static final int SPINS = 2_000;
+    private static final int YIELDS = 1_000;
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    /** Whether the peer's process is still there (its TCP connection has not reached end-of-stream). */
+    interface Liveness {
+        boolean alive() throws IOException;
+    }
+
+    private final Path path;
+    private final long token;
+    private final int capacity;
+    private final MappedByteBuffer map;
+    private final int out; // the ring this side writes: its header's offset
+    private final int in; // the ring this side reads
+    private long written; // this side's own counters, mirrored in the map
+    private long read;
+    private volatile boolean closed;
+
+    private SharedMemoryLink(Path path, long token, int capacity, MappedByteBuffer map, int side) {
+        this.path = path;
+        this.token = token;
+        this.capacity = capacity;
+        this.map = map;
+        int ring0 = FILE_HEADER;
+        int ring1 = FILE_HEADER + RING_HEADER + capacity;
+        this.out = side == 0 ? ring0 : ring1;
+        this.in = side == 0 ? ring1 : ring0;
+    }
+
+    private static long fileSize(int capacity) {
+        return FILE_HEADER + 2L * (RING_HEADER + capacity);
+    }
+
+    /** Whether this host offers a shared-memory directory at all. */
+    static boolean available() {
+        return Files.isDirectory(DIRECTORY) && Files.isWritable(DIRECTORY);
+    }
+
+    /** The dialling side: a new file of two rings of {@code capacity} bytes (a multiple of 64). */
+    static SharedMemoryLink create(int capacity) throws IOException {
+        if (capacity <= 0 || capacity % LINE != 0) {
+            throw new IllegalArgumentException("a ring of " + capacity + " bytes (a positive multiple of 64)");
+        }
+        Path path = DIRECTORY.resolve("sparkvi-allreduce-" + UUID.randomUUID());
+        long token = new java.security.SecureRandom().nextLong();
+        long size = fileSize(capacity);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+            for (long at = 0; at < size; ) { // really allocate the pages: a full /dev/shm fails here, not on first touch
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
+                at += ch.write(zeros, at);
+            }
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            map.order(ByteOrder.nativeOrder());
+            LONGS.setRelease(map, Long.BYTES, (long) capacity);
+            LONGS.setRelease(map, 0, token);
+            return new SharedMemoryLink(path, token, capacity, map, 0);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
+    }
+
+    /** The accepting side: maps the dialler's file if it carries {@code token}; an IOException otherwise. */
+    static SharedMemoryLink open(String name, long token) throws IOException {
+        Path path = Path.of(name);
+        if (!path.getParent().equals(DIRECTORY) || !path.getFileName().toString().startsWith("sparkvi-allreduce-")) {
+            throw new IOException("not an all-reduce file: " + name);
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size < FILE_HEADER) {
+                throw new IOException(name + " holds " + size + " bytes, not an all-reduce file");
+            }
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            map.order(ByteOrder.nativeOrder());
+            long capacity = (long) LONGS.getAcquire(map, Long.BYTES);
+            if ((long) LONGS.getAcquire(map, 0) != token || capacity <= 0 || capacity % LINE != 0
+                    || fileSize((int) Math.min(capacity, Integer.MAX_VALUE)) != size) {
+                throw new IOException(name + " is not the file the peer offered (another host's, or a stale one)");
+            }
+            return new SharedMemoryLink(path, token, (int) capacity, map, 1);
+        }
+    }
+
+    String path() {
+        return path.toString();
+    }
+
+    long token() {
+        return token;
+    }
+
+    /** Removes the file's name (the dialler, once the peer has mapped it or declined): the mappings stay valid. */
+    void unlink() {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // a name left in /dev/shm costs memory, not correctness; nothing else to do from here
+        }
+    }
+
+    /** Writes all of {@code src} (position to limit), waiting for room while the peer reads. */
+    void write(ByteBuffer src, Liveness peerAlive) throws IOException {
+        int data = out + RING_HEADER;
+        int idle = 0;
+        while (src.hasRemaining()) {
+            long free = capacity - (written - (long) LONGS.getAcquire(map, out + READ));
+            if (free == 0) {
+                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
+                    throw new EOFException("the peer stopped reading the shared-memory link (it closed or died)");
+                }
+                idle = pause(idle);
+                continue;
+            }
+            idle = 0;
+            int at = (int) (written % capacity);
+            int n = (int) Math.min(Math.min(free, src.remaining()), capacity - at);
+            map.put(data + at, src, src.position(), n);
+            src.position(src.position() + n);
+            written += n;
+            LONGS.setRelease(map, out + WRITTEN, written);
+        }
+    }
+
+    /** Fills {@code into} (position to limit), waiting while the peer has not written enough. */
+    void read(ByteBuffer into, Liveness peerAlive) throws IOException {
+        int data = in + RING_HEADER;
+        int idle = 0;
+        while (into.hasRemaining()) {
+            long available = (long) LONGS.getAcquire(map, in + WRITTEN) - read;
+            if (available == 0) {
+                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
+                    if ((long) LONGS.getAcquire(map, in + WRITTEN) - read > 0) {
+                        continue; // it wrote before it went: read that first
+                    }
+                    throw new EOFException("the peer closed its end of the shared-memory link mid-message");
+                }
+                idle = pause(idle);
+                continue;
+            }
+            idle = 0;
+            int at = (int) (read % capacity);
+            int n = (int) Math.min(Math.min(available, into.remaining()), capacity - at);
+            into.put(into.position(), map, data + at, n);
+            into.position(into.position() + n);
+            read += n;
+            LONGS.setRelease(map, in + READ, read);
+        }
+    }
+
+    /** Whether a wait has reached its parking phase and is due to ask for the peer's liveness (every 50 parks). */
+    private static boolean parked(int idle) {
+        return idle >= SPINS + YIELDS && idle % 50 == 0;
+    }
+
+    /**
+     * One wait: {@code SPINS} spins (microseconds), then {@code YIELDS} yields, then parks of 20 µs. Throws once this
+     * side is closed (by the mesh's watchdog or its owner).
+     */
+    private int pause(int idle) throws IOException {
+        if (closed) {
+            throw new IOException("the shared-memory link was closed");
+        }
+        if (idle < SPINS) {
+            Thread.onSpinWait();
+        } else if (idle < SPINS + YIELDS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(20_000);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting on the shared-memory link");
+            }
+        }
+        return idle + 1;
+    }
+
+    /** Tells the peer this side writes no more (its reads end with EOF), and ends this side's waits. */
+    void close() {
+        if (!closed) {
+            closed = true;
+            LONGS.setRelease(map, out + CLOSED, 1L);
+        }
+    }
+
+    /**
+     * Releases the mapping now instead of at some later garbage collection (each epoch maps a file: left to the
+     * collector, /dev/shm would fill with the pages of dead epochs). Only when no thread can touch the map again.
+     */
+    void unmap() {
+        close();
+        try {
+            java.lang.reflect.Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            Object unsafe = f.get(null);
+            unsafe.getClass().getMethod("invokeCleaner", ByteBuffer.class).invoke(unsafe, map);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // no jdk.unsupported: the collector unmaps it later
+        }
+    }
+}

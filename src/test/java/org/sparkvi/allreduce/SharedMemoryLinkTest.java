@@ -1,0 +1,145 @@
+package org.sparkvi.allreduce;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared-memory link on its own: a byte stream (messages of every size, split and wrapped around the ring at
+ * arbitrary points, arrive whole and in order in both directions), the token check, the end of stream after a graceful
+ * close (what was written before it is still read), and a peer that dies without a word (its liveness turns false).
+ */
+class SharedMemoryLinkTest {
+    static final SharedMemoryLink.Liveness ALIVE = () -> true;
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void needsDevShm() {
+        assumeTrue(SharedMemoryLink.available(), "no writable /dev/shm on this machine");
+    }
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /** A pair of linked ends: the dialler's (side 0) and the acceptor's (side 1); the file's name already removed. */
+    static SharedMemoryLink[] pair(int capacity) throws IOException {
+        SharedMemoryLink a = SharedMemoryLink.create(capacity);
+        SharedMemoryLink b = SharedMemoryLink.open(a.path(), a.token());
+        a.unlink();
+        assertFalse(Files.exists(Path.of(a.path())));
+        return new SharedMemoryLink[] {a, b};
+    }
+
+    static byte[] bytes(long seed, int n) {
+        byte[] b = new byte[n];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void messagesOfEverySizeArriveWholeAndInOrderBothWaysAtOnce() throws Exception {
+        SharedMemoryLink[] ends = pair(4096); // a small ring: most messages wrap and wait for the reader
+        int messages = 300;
+        Future<?>[] writers = new Future<?>[2];
+        Future<?>[] readers = new Future<?>[2];
+        for (int side = 0; side < 2; side++) {
+            SharedMemoryLink me = ends[side];
+            int s = side;
+            writers[side] = pool.submit(() -> {
+                SplittableRandom sizes = new SplittableRandom(s);
+                for (int m = 0; m < messages; m++) {
+                    byte[] b = bytes(1000L * s + m, sizes.nextInt(1, 20_000));
+                    ByteBuffer direct = ByteBuffer.allocateDirect(b.length + 7).position(7); // a message mid-buffer
+                    direct.put(b).position(7);
+                    me.write(direct, ALIVE);
+                }
+                return null;
+            });
+            readers[side] = pool.submit(() -> {
+                int from = 1 - s;
+                SplittableRandom sizes = new SplittableRandom(from);
+                for (int m = 0; m < messages; m++) {
+                    byte[] expected = bytes(1000L * from + m, sizes.nextInt(1, 20_000));
+                    ByteBuffer got = ByteBuffer.allocate(expected.length);
+                    me.read(got, ALIVE);
+                    assertArrayEquals(expected, got.array(), "message " + m + " from side " + from);
+                }
+                return null;
+            });
+        }
+        for (int side = 0; side < 2; side++) {
+            writers[side].get(60, TimeUnit.SECONDS);
+            readers[side].get(60, TimeUnit.SECONDS);
+        }
+        ends[0].unmap();
+        ends[1].unmap();
+    }
+
+    @Test
+    void aFileWithAnotherTokenOrOutsideDevShmIsRefused() throws Exception {
+        SharedMemoryLink a = SharedMemoryLink.create(4096);
+        try {
+            IOException e = assertThrows(IOException.class, () -> SharedMemoryLink.open(a.path(), a.token() + 1));
+            assertTrue(e.getMessage().contains("not the file the peer offered"), e.getMessage());
+            assertThrows(IOException.class, () -> SharedMemoryLink.open("/tmp/sparkvi-allreduce-x", a.token()));
+        } finally {
+            a.unlink();
+            a.unmap();
+        }
+    }
+
+    @Test
+    void afterAGracefulCloseTheReaderGetsWhatWasWrittenThenEndOfStream() throws Exception {
+        SharedMemoryLink[] ends = pair(4096);
+        byte[] b = bytes(7, 3000);
+        ends[0].write(ByteBuffer.wrap(b), ALIVE);
+        ends[0].close();
+        ByteBuffer got = ByteBuffer.allocate(3000);
+        ends[1].read(got, ALIVE);
+        assertArrayEquals(b, got.array());
+        assertThrows(EOFException.class, () -> ends[1].read(ByteBuffer.allocate(1), ALIVE));
+        // and a writer whose ring is full learns that nobody will read it any more
+        ends[1].close();
+        assertThrows(EOFException.class, () -> ends[0].write(ByteBuffer.allocate(10_000), ALIVE));
+        ends[0].unmap();
+        ends[1].unmap();
+    }
+
+    @Test
+    void aPeerThatDiesWithoutClosingEndsTheWaitWithinMilliseconds() throws Exception {
+        SharedMemoryLink[] ends = pair(4096);
+        AtomicBoolean peerAlive = new AtomicBoolean(true);
+        Future<?> reading = pool.submit(() -> {
+            ends[1].read(ByteBuffer.allocate(100), peerAlive::get);
+            return null;
+        });
+        Thread.sleep(200); // the reader is parked by now
+        long t0 = System.nanoTime();
+        peerAlive.set(false); // its process is gone: no closed flag, only its TCP connection's end
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> reading.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof EOFException, String.valueOf(e.getCause()));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        assertTrue(ms < 1000, "noticed after " + ms + " ms");
+        ends[0].unmap();
+        ends[1].unmap();
+    }
+}
