@@ -304,6 +304,52 @@ public final class PeerMesh implements AutoCloseable {
         }));
     }
 
+    /** Whether rank q's bytes travel through shared memory (then {@link #sendFloats} applies). */
+    public boolean usesSharedMemory(int q) {
+        return links[q] != null;
+    }
+
+    /**
+     * Queues {@code src[off, off + len)} for rank q, a shared-memory peer, as little-endian floats, like {@link #send}
+     * of those bytes: the sender thread copies straight from the array, which must not change until {@link #flush}.
+     */
+    public void sendFloats(int q, float[] src, int off, int len) {
+        SharedMemoryLink link = links[q];
+        if (link == null) {
+            throw new IllegalStateException(names[q] + " is not linked through shared memory");
+        }
+        pending.add(sender.submit(() -> {
+            link.writeFloats(src, off, len, () -> alive(q));
+            return null;
+        }));
+    }
+
+    /** Fills {@code dst[off, off + len)} with little-endian floats from rank q (through {@code staging} over TCP). */
+    public void receiveFloats(int q, float[] dst, int off, int len, ByteBuffer staging) throws IOException {
+        SharedMemoryLink link = links[q];
+        if (link == null) {
+            for (int done = 0; done < len; ) { // staging may be smaller than the message: piece by piece
+                int n = Math.min(len - done, staging.capacity() / Float.BYTES);
+                ByteBuffer b = staging.clear().limit(Float.BYTES * n);
+                receive(q, b);
+                b.flip().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, off + done, n);
+                done += n;
+            }
+            return;
+        }
+        receivingSince = System.nanoTime();
+        try {
+            if (closed) {
+                throw new IOException(self + ": the all-reduce was closed");
+            }
+            link.readFloats(dst, off, len, () -> alive(q));
+        } catch (IOException e) {
+            throw timedOut ? timeout("receiving from " + names[q]) : e;
+        } finally {
+            receivingSince = 0;
+        }
+    }
+
     /** Waits until every queued send is in the kernel's hands; a failed send rethrown, a stuck one a timeout. */
     public void flush() throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

@@ -196,6 +196,69 @@ final class SharedMemoryLink {
         }
     }
 
+    /**
+     * Writes {@code src[off, off + len)} as little-endian floats straight from the array into the ring (no staging
+     * buffer). Every message on a link is a whole number of 4-byte words, so a float never straddles the ring's end.
+     */
+    void writeFloats(float[] src, int off, int len, Liveness peerAlive) throws IOException {
+        int data = out + RING_HEADER;
+        int idle = 0;
+        int done = 0;
+        while (done < len) {
+            long free = capacity - (written - (long) LONGS.getAcquire(map, out + READ));
+            if (free < Float.BYTES) {
+                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
+                    throw new EOFException("the peer stopped reading the shared-memory link (it closed or died)");
+                }
+                idle = pause(idle);
+                continue;
+            }
+            idle = 0;
+            int at = aligned(written);
+            int n = (int) Math.min(Math.min(free / Float.BYTES, len - done), (capacity - at) / Float.BYTES);
+            map.slice(data + at, Float.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(src, off + done, n);
+            done += n;
+            written += (long) Float.BYTES * n;
+            LONGS.setRelease(map, out + WRITTEN, written);
+        }
+    }
+
+    /** Reads {@code len} little-endian floats from the ring straight into {@code dst[off, off + len)}. */
+    void readFloats(float[] dst, int off, int len, Liveness peerAlive) throws IOException {
+        int data = in + RING_HEADER;
+        int idle = 0;
+        int done = 0;
+        while (done < len) {
+            long available = (long) LONGS.getAcquire(map, in + WRITTEN) - read;
+            if (available < Float.BYTES) {
+                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
+                    if ((long) LONGS.getAcquire(map, in + WRITTEN) - read >= Float.BYTES) {
+                        continue; // it wrote before it went: read that first
+                    }
+                    throw new EOFException("the peer closed its end of the shared-memory link mid-message");
+                }
+                idle = pause(idle);
+                continue;
+            }
+            idle = 0;
+            int at = aligned(read);
+            int n = (int) Math.min(Math.min(available / Float.BYTES, len - done), (capacity - at) / Float.BYTES);
+            map.slice(data + at, Float.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, off + done, n);
+            done += n;
+            read += (long) Float.BYTES * n;
+            LONGS.setRelease(map, in + READ, read);
+        }
+    }
+
+    /** The ring offset of a stream position that must fall on a 4-byte word (the float methods' precondition). */
+    private int aligned(long position) {
+        if (position % Float.BYTES != 0) {
+            throw new IllegalStateException("floats at byte " + position + " of the stream: messages must be whole "
+                    + "4-byte words");
+        }
+        return (int) (position % capacity);
+    }
+
     /** Whether a wait has reached its parking phase and is due to ask for the peer's liveness (every 50 parks). */
     private static boolean parked(int idle) {
         return idle >= SPINS + YIELDS && idle % 50 == 0;

@@ -33,7 +33,7 @@ public final class SliceAllReduce implements AutoCloseable {
     private final ByteBuffer header = ByteBuffer.allocateDirect(2 * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final int[] sentDownTo; // float32 reduce-scatter: per rank, the lowest entry of its slice queued so far
     private boolean started; // the current float32 reduce-scatter has sent its scalars
-    private float[] received = new float[0];
+    private final float[][] received; // float32: the other ranks' contributions to this rank's slice, by rank
     private long bytesSent;
 
     /** @param scalars how many values of its own each rank adds to its reduce-scatter messages */
@@ -56,6 +56,7 @@ public final class SliceAllReduce implements AutoCloseable {
         this.sentDownTo = new int[ranks];
         this.gathered = ByteBuffer.allocateDirect(Double.BYTES * maxSlice).order(ByteOrder.LITTLE_ENDIAN);
         this.incoming = ByteBuffer.allocateDirect(Double.BYTES * (scalars + maxSlice)).order(ByteOrder.LITTLE_ENDIAN);
+        this.received = new float[ranks][];
         this.slots = new ByteBuffer[ranks];
         for (int q = 0; q < ranks; q++) {
             slots[q] = q == rank ? null
@@ -158,11 +159,18 @@ public final class SliceAllReduce implements AutoCloseable {
             int qf = Slices.from(size, q, ranks);
             int lo = Math.max(qf, readyFrom);
             if (lo < sentDownTo[q]) { // a chunk: [offset in the slice, length], then the values
+                int length = sentDownTo[q] - lo;
                 int start = b.position();
-                b.putInt(lo - qf).putInt(sentDownTo[q] - lo);
-                b.asFloatBuffer().put(contribution, lo, sentDownTo[q] - lo);
-                b.position(b.position() + Float.BYTES * (sentDownTo[q] - lo));
-                send(q, b.duplicate().position(start).limit(b.position()));
+                b.putInt(lo - qf).putInt(length);
+                if (mesh.usesSharedMemory(q)) { // straight from the array: it keeps these entries until the flush
+                    send(q, b.duplicate().position(start).limit(b.position()));
+                    bytesSent += (long) Float.BYTES * length;
+                    mesh.sendFloats(q, contribution, lo, length);
+                } else {
+                    b.asFloatBuffer().put(contribution, lo, length);
+                    b.position(b.position() + Float.BYTES * length);
+                    send(q, b.duplicate().position(start).limit(b.position()));
+                }
                 sentDownTo[q] = lo;
             }
         }
@@ -195,8 +203,10 @@ public final class SliceAllReduce implements AutoCloseable {
                     throw new IOException("a malformed chunk from rank " + q + " (offset " + offset + ", length " + length
                             + " in a slice of " + n + ")");
                 }
-                int at = Double.BYTES * scalars + Float.BYTES * offset;
-                mesh.receive(q, slots[q].clear().position(at).limit(at + Float.BYTES * length));
+                if (received[q] == null) {
+                    received[q] = new float[n];
+                }
+                mesh.receiveFloats(q, received[q], offset, length, slots[q]);
                 covered += length;
             }
         }
@@ -207,13 +217,9 @@ public final class SliceAllReduce implements AutoCloseable {
                 }
                 continue;
             }
-            java.nio.FloatBuffer g = slots[q].clear().position(Double.BYTES * scalars).asFloatBuffer();
-            if (received.length < n) {
-                received = new float[n];
-            }
-            g.get(received, 0, n);
+            float[] g = received[q];
             for (int i = from; i < to; i++) {
-                summed[i] = (q == 0 ? 0f : summed[i]) + received[i - from];
+                summed[i] = (q == 0 ? 0f : summed[i]) + g[i - from];
             }
         }
         mesh.flush();
@@ -223,19 +229,25 @@ public final class SliceAllReduce implements AutoCloseable {
     /** {@link #allGather(double[])} for float32 vectors. */
     public void allGather(float[] values) throws IOException {
         check(values.length, scalars);
-        ByteBuffer b = gathered.clear();
-        b.asFloatBuffer().put(values, from, to - from);
-        b.limit(Float.BYTES * (to - from));
+        ByteBuffer b = null; // over TCP the slice is staged once for every TCP peer
         for (int k = 1; k < ranks; k++) {
-            send((rank + k) % ranks, b.duplicate());
+            int q = (rank + k) % ranks;
+            if (mesh.usesSharedMemory(q)) { // values[from, to) is not written until the flush
+                bytesSent += (long) Float.BYTES * (to - from);
+                mesh.sendFloats(q, values, from, to - from);
+                continue;
+            }
+            if (b == null) {
+                b = gathered.clear();
+                b.asFloatBuffer().put(values, from, to - from);
+                b.limit(Float.BYTES * (to - from));
+            }
+            send(q, b.duplicate());
         }
         for (int k = 1; k < ranks; k++) {
             int q = (rank - k + ranks) % ranks;
             int qf = Slices.from(size, q, ranks);
-            int n = Slices.to(size, q, ranks) - qf;
-            ByteBuffer in = incoming.clear().limit(Float.BYTES * n);
-            mesh.receive(q, in);
-            in.flip().asFloatBuffer().get(values, qf, n);
+            mesh.receiveFloats(q, values, qf, Slices.to(size, q, ranks) - qf, incoming);
         }
         mesh.flush();
     }

@@ -1,6 +1,7 @@
 package org.sparkvi.allreduce;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,6 +91,48 @@ class SharedMemoryLinkTest {
             writers[side].get(60, TimeUnit.SECONDS);
             readers[side].get(60, TimeUnit.SECONDS);
         }
+        ends[0].unmap();
+        ends[1].unmap();
+    }
+
+    /** Float arrays written and read straight through the ring (headers between them) arrive as their bytes would. */
+    @Test
+    void floatsStraightFromArraysWrapTheRingAndMixWithBytes() throws Exception {
+        SharedMemoryLink[] ends = pair(1024);
+        int messages = 200;
+        Future<?> writing = pool.submit(() -> {
+            SplittableRandom rnd = new SplittableRandom(3);
+            for (int m = 0; m < messages; m++) {
+                float[] f = new float[rnd.nextInt(1, 3000)];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) rnd.nextGaussian();
+                }
+                ends[0].write(ByteBuffer.allocate(8).putInt(m).putInt(f.length).flip(), ALIVE);
+                int off = rnd.nextInt(0, f.length);
+                ends[0].writeFloats(f, off, f.length - off, ALIVE);
+                ends[0].writeFloats(f, 0, off, ALIVE);
+            }
+            return null;
+        });
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int m = 0; m < messages; m++) {
+            float[] expected = new float[rnd.nextInt(1, 3000)];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = (float) rnd.nextGaussian();
+            }
+            int off = rnd.nextInt(0, expected.length);
+            ByteBuffer header = ByteBuffer.allocate(8);
+            ends[1].read(header, ALIVE);
+            assertEquals(m, header.getInt(0));
+            assertEquals(expected.length, header.getInt(4));
+            float[] got = new float[expected.length];
+            ByteBuffer first = ByteBuffer.allocate(Float.BYTES * (expected.length - off)); // the bytes, as TCP would carry them
+            ends[1].read(first, ALIVE);
+            first.flip().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(got, off, expected.length - off);
+            ends[1].readFloats(got, 0, off, ALIVE);
+            assertArrayEquals(expected, got, "message " + m);
+        }
+        writing.get(60, TimeUnit.SECONDS);
         ends[0].unmap();
         ends[1].unmap();
     }
