@@ -43,6 +43,11 @@ final class SharedMemoryLink {
     private static final int WRITTEN = 0;
     private static final int READ = LINE;
     private static final int CLOSED = 2 * LINE;
+    /**
+     * The most a writer copies before it publishes: the reader copies one piece out while the writer copies the next
+     * in (and reads it while it is still in cache), instead of waiting for the whole message.
+     */
+    static final int PIECE = 256 << 10;
     private static final int SPINS = 2_000;
     private static final int YIELDS = 1_000;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -162,7 +167,7 @@ final class SharedMemoryLink {
             }
             idle = 0;
             int at = (int) (written % capacity);
-            int n = (int) Math.min(Math.min(free, src.remaining()), capacity - at);
+            int n = (int) Math.min(Math.min(Math.min(free, src.remaining()), capacity - at), PIECE);
             map.put(data + at, src, src.position(), n);
             src.position(src.position() + n);
             written += n;
@@ -215,7 +220,8 @@ final class SharedMemoryLink {
             }
             idle = 0;
             int at = aligned(written);
-            int n = (int) Math.min(Math.min(free / Float.BYTES, len - done), (capacity - at) / Float.BYTES);
+            int n = (int) Math.min(Math.min(free, capacity - at), PIECE) / Float.BYTES;
+            n = Math.min(n, len - done);
             map.slice(data + at, Float.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(src, off + done, n);
             done += n;
             written += (long) Float.BYTES * n;

@@ -184,6 +184,24 @@ public final class SliceAllReduce implements AutoCloseable {
      * of its contribution to this rank's slice, each [offset, length, values], in the order the sender had them ready.
      */
     public double[][] reduceScatter(float[] contribution, double[] myScalars, float[] summed) throws IOException {
+        double[][] all = reduceScatterParts(contribution, myScalars);
+        float[][] parts = parts(contribution);
+        int[] offsets = offsets();
+        for (int q = 0; q < ranks; q++) {
+            float[] g = parts[q];
+            int off = offsets[q];
+            for (int i = from; i < to; i++) {
+                summed[i] = (q == 0 ? 0f : summed[i]) + g[i - off];
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The float32 reduce-scatter without the sum: every other rank's contribution to this rank's slice is in
+     * {@link #parts} when it returns, for a caller that sums them in rank order in a pass it makes anyway (Adam's).
+     */
+    public double[][] reduceScatterParts(float[] contribution, double[] myScalars) throws IOException {
         ready(contribution, myScalars, 0);
         started = false;
         double[][] all = new double[ranks][];
@@ -210,20 +228,26 @@ public final class SliceAllReduce implements AutoCloseable {
                 covered += length;
             }
         }
-        for (int q = 0; q < ranks; q++) {
-            if (q == rank) {
-                for (int i = from; i < to; i++) {
-                    summed[i] = (q == 0 ? 0f : summed[i]) + contribution[i];
-                }
-                continue;
-            }
-            float[] g = received[q];
-            for (int i = from; i < to; i++) {
-                summed[i] = (q == 0 ? 0f : summed[i]) + g[i - from];
-            }
-        }
         mesh.flush();
         return all;
+    }
+
+    /**
+     * After {@link #reduceScatterParts}: the P contributions to this rank's slice, in rank order, this rank's own being
+     * {@code contribution}; entry i of the slice is {@code parts[q][i - offsets()[q]]}.
+     */
+    public float[][] parts(float[] contribution) {
+        float[][] parts = received.clone();
+        parts[rank] = contribution;
+        return parts;
+    }
+
+    /** Per rank, what to subtract from an entry's index to find it in {@link #parts}: 0 for this rank's own. */
+    public int[] offsets() {
+        int[] offsets = new int[ranks];
+        java.util.Arrays.fill(offsets, from);
+        offsets[rank] = 0;
+        return offsets;
     }
 
     /** {@link #allGather(double[])} for float32 vectors. */

@@ -26,16 +26,17 @@ final class FloatLanes {
     /**
      * Adam's float32 update ({@link Adam#applyTo(float[], float[], float[], float[][], int, int, long)}) on entries
      * [from, end) for the largest end ≤ to that whole vectors reach, with the gradient the sum of one or two shards'
-     * (g0 + g1 in that order, then 0 + it), in one pass; returns end (the caller does the rest).
+     * (g0 + g1 in that order, then 0 + it; entry i of gk at gk[i - ok]), in one pass; returns end (the caller does the
+     * rest).
      */
-    static int adam(float[] theta, float[] mm, float[] vv, float[] g0, float[] g1, int from, int to, float b1, float a1,
-                    float b2, float a2, float c2, float stepSize, float e) {
+    static int adam(float[] theta, float[] mm, float[] vv, float[] g0, int o0, float[] g1, int o1, int from, int to,
+                    float b1, float a1, float b2, float a2, float c2, float stepSize, float e) {
         FloatVector zero = FloatVector.zero(SPECIES);
         int i = from;
         for (; i + LANES <= to; i += LANES) {
-            FloatVector g = FloatVector.fromArray(SPECIES, g0, i);
+            FloatVector g = FloatVector.fromArray(SPECIES, g0, i - o0);
             if (g1 != null) {
-                g = g.add(FloatVector.fromArray(SPECIES, g1, i));
+                g = g.add(FloatVector.fromArray(SPECIES, g1, i - o1));
             }
             g = zero.add(g);
             FloatVector m1 = FloatVector.fromArray(SPECIES, mm, i).mul(b1).add(g.mul(a1));

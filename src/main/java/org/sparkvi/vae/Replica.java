@@ -206,7 +206,8 @@ abstract class Replica {
         final float[] m;
         final float[] v;
         final float[][] grads;
-        private float[] reduced; // the all-reduced gradient, only across executors
+        private float[][] parts; // across executors: every rank's contribution to this rank's slice, in rank order
+        private int[] offsets; // and where each is indexed from (Adam sums them in its own pass)
 
         FloatReplica(double[] params, double[] m, double[] v, int shards) {
             this(Floats.narrow(params), Floats.narrow(m), Floats.narrow(v), shards);
@@ -278,15 +279,15 @@ abstract class Replica {
 
         @Override
         double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException {
-            if (reduced == null) {
-                reduced = new float[params.length];
-            }
-            return ar.reduceScatter(grads[0], new double[] {ownLoss}, reduced);
+            double[][] losses = ar.reduceScatterParts(grads[0], new double[] {ownLoss});
+            parts = ar.parts(grads[0]);
+            offsets = ar.offsets();
+            return losses;
         }
 
         @Override
         void updateReduced(Adam adam, int from, int to, long t) {
-            adam.applyTo(params, m, v, reduced, from, to, t);
+            adam.applyTo(params, m, v, parts, offsets, from, to, t); // the rank-ordered sum, in Adam's pass
         }
 
         @Override

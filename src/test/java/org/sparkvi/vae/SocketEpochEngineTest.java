@@ -47,6 +47,9 @@ class SocketEpochEngineTest {
             TrainingState s = VaeTrainer.train(c, train, test, 100, engine, resume, VaeListener.NONE, null);
             SocketEpochEngine.EpochStats stats = engine.lastEpochStats();
             assertEquals(8, stats.steps());
+            boolean shared = !SocketEpochEngine.transport(TestSpark.get()).equals("tcp")
+                    && java.nio.file.Files.isWritable(Path.of("/dev/shm")); // the tasks are threads of one host
+            assertEquals(shared ? partitions * (partitions - 1) / 2 : 0, stats.sharedMemoryLinks(), "pairs in shared memory");
             // each rank sends 2(P−1)/P of the parameters per step, 4 bytes each in float32 and 8 in double, plus P−1
             // losses (8 bytes each)
             int size = new VaeLayout(c).size();
@@ -72,12 +75,20 @@ class SocketEpochEngineTest {
         }
     }
 
+    /** Over both transports: shared memory (the default, the tasks being on one host) and TCP. */
     @Test
     void socketEngineEqualsTheInMemoryEngineBitForBitInBothPrecisions() {
-        for (VaeConfig.Precision precision : VaeConfig.Precision.values()) {
-            for (int p : new int[] {2, 4}) {
-                VaeConfig c = CONFIG.withPrecision(precision);
-                assertSameState(barrier(c, p, null), socket(c, p, null));
+        for (String transport : new String[] {"auto", "tcp"}) {
+            TestSpark.get().conf().set(SocketEpochEngine.TRANSPORT, transport);
+            try {
+                for (VaeConfig.Precision precision : VaeConfig.Precision.values()) {
+                    for (int p : new int[] {2, 4}) {
+                        VaeConfig c = CONFIG.withPrecision(precision);
+                        assertSameState(barrier(c, p, null), socket(c, p, null));
+                    }
+                }
+            } finally {
+                TestSpark.get().conf().unset(SocketEpochEngine.TRANSPORT);
             }
         }
     }
