@@ -340,8 +340,8 @@ public final class SocketEpochEngine implements EpochEngine {
             long d3 = wallMicros();
             StringBuilder tl = new StringBuilder();
             for (SliceResult r : slices) {
-                tl.append(" | rank ").append(r.rank()).append(r.cacheHit() ? " (cached start)" : " (fetched start)")
-                        .append(":");
+                tl.append(" | rank ").append(r.rank()).append(r.cacheHit() ? " (cached start, " : " (fetched start, ")
+                        .append(r.sharedMemoryPeers()).append(" peers in shared memory):");
                 for (long w : r.wallMicros()) {
                     tl.append(String.format(java.util.Locale.ROOT, " %.1f", (w - d0) / 1e3));
                 }
