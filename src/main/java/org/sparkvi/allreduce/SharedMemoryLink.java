@@ -29,9 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Layout: [token, capacity], then per ring a header of three cache lines (bytes written, bytes read, writer
  * closed), each counter written by one side only and published with release/acquire ordering, then the data. A side
- * that waits spins briefly, then yields, then parks for tens of microseconds, and while parked asks {@code peerAlive}
- * (the TCP connection's end-of-stream) every millisecond or so, so a peer whose process died is seen within a
- * millisecond, not at the timeout.
+ * that waits spins briefly, then yields (for milliseconds), then parks for tens of microseconds, and while parked
+ * asks {@code peerAlive} (the TCP connection's end-of-stream) every few milliseconds, so a peer whose process died
+ * is seen within tens of milliseconds, not at the timeout.
  */
 final class SharedMemoryLink {
     /** Where the files go: a RAM file system on Linux. No such directory: no shared memory, TCP carries the data. */
@@ -49,7 +49,12 @@ final class SharedMemoryLink {
      */
     static final int PIECE = 256 << 10;
     private static final int SPINS = 2_000;
-    private static final int YIELDS = 1_000;
+    /**
+     * Yields before parking: a yield hands the core to any runnable thread (the sender, the peer) and returns at once
+     * when there is none, so a waiting rank wakes within microseconds without taking a core from anyone; a park
+     * wakes ~70 µs late (20 µs and the kernel's timer slack). 20,000 yields outlast a step's waits here.
+     */
+    private static final int YIELDS = 20_000;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** Whether the peer's process is still there (its TCP connection has not reached end-of-stream). */
@@ -154,50 +159,25 @@ final class SharedMemoryLink {
 
     /** Writes all of {@code src} (position to limit), waiting for room while the peer reads. */
     void write(ByteBuffer src, Liveness peerAlive) throws IOException {
-        int data = out + RING_HEADER;
-        int idle = 0;
         while (src.hasRemaining()) {
-            long free = capacity - (written - (long) LONGS.getAcquire(map, out + READ));
-            if (free == 0) {
-                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
-                    throw new EOFException("the peer stopped reading the shared-memory link (it closed or died)");
-                }
-                idle = pause(idle);
-                continue;
-            }
-            idle = 0;
+            long free = room(1, peerAlive);
             int at = (int) (written % capacity);
             int n = (int) Math.min(Math.min(Math.min(free, src.remaining()), capacity - at), PIECE);
-            map.put(data + at, src, src.position(), n);
+            map.put(out + RING_HEADER + at, src, src.position(), n);
             src.position(src.position() + n);
-            written += n;
-            LONGS.setRelease(map, out + WRITTEN, written);
+            wrote(n);
         }
     }
 
     /** Fills {@code into} (position to limit), waiting while the peer has not written enough. */
     void read(ByteBuffer into, Liveness peerAlive) throws IOException {
-        int data = in + RING_HEADER;
-        int idle = 0;
         while (into.hasRemaining()) {
-            long available = (long) LONGS.getAcquire(map, in + WRITTEN) - read;
-            if (available == 0) {
-                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
-                    if ((long) LONGS.getAcquire(map, in + WRITTEN) - read > 0) {
-                        continue; // it wrote before it went: read that first
-                    }
-                    throw new EOFException("the peer closed its end of the shared-memory link mid-message");
-                }
-                idle = pause(idle);
-                continue;
-            }
-            idle = 0;
+            long available = available(1, peerAlive);
             int at = (int) (read % capacity);
             int n = (int) Math.min(Math.min(available, into.remaining()), capacity - at);
-            into.put(into.position(), map, data + at, n);
+            into.put(into.position(), map, in + RING_HEADER + at, n);
             into.position(into.position() + n);
-            read += n;
-            LONGS.setRelease(map, in + READ, read);
+            consumed(n);
         }
     }
 
@@ -206,54 +186,74 @@ final class SharedMemoryLink {
      * buffer). Every message on a link is a whole number of 4-byte words, so a float never straddles the ring's end.
      */
     void writeFloats(float[] src, int off, int len, Liveness peerAlive) throws IOException {
-        int data = out + RING_HEADER;
-        int idle = 0;
-        int done = 0;
-        while (done < len) {
-            long free = capacity - (written - (long) LONGS.getAcquire(map, out + READ));
-            if (free < Float.BYTES) {
-                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
-                    throw new EOFException("the peer stopped reading the shared-memory link (it closed or died)");
-                }
-                idle = pause(idle);
-                continue;
-            }
-            idle = 0;
+        for (int done = 0; done < len; ) {
+            long free = room(Float.BYTES, peerAlive);
             int at = aligned(written);
-            int n = (int) Math.min(Math.min(free, capacity - at), PIECE) / Float.BYTES;
-            n = Math.min(n, len - done);
-            map.slice(data + at, Float.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(src, off + done, n);
+            int n = Math.min((int) Math.min(Math.min(free, capacity - at), PIECE) / Float.BYTES, len - done);
+            floats(out + RING_HEADER + at, n).put(src, off + done, n);
             done += n;
-            written += (long) Float.BYTES * n;
-            LONGS.setRelease(map, out + WRITTEN, written);
+            wrote(Float.BYTES * n);
         }
     }
 
     /** Reads {@code len} little-endian floats from the ring straight into {@code dst[off, off + len)}. */
     void readFloats(float[] dst, int off, int len, Liveness peerAlive) throws IOException {
-        int data = in + RING_HEADER;
-        int idle = 0;
-        int done = 0;
-        while (done < len) {
-            long available = (long) LONGS.getAcquire(map, in + WRITTEN) - read;
-            if (available < Float.BYTES) {
-                if ((long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive())) {
-                    if ((long) LONGS.getAcquire(map, in + WRITTEN) - read >= Float.BYTES) {
-                        continue; // it wrote before it went: read that first
-                    }
-                    throw new EOFException("the peer closed its end of the shared-memory link mid-message");
-                }
-                idle = pause(idle);
-                continue;
-            }
-            idle = 0;
+        for (int done = 0; done < len; ) {
+            long available = available(Float.BYTES, peerAlive);
             int at = aligned(read);
-            int n = (int) Math.min(Math.min(available / Float.BYTES, len - done), (capacity - at) / Float.BYTES);
-            map.slice(data + at, Float.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, off + done, n);
+            int n = Math.min((int) Math.min(available, capacity - at) / Float.BYTES, len - done);
+            floats(in + RING_HEADER + at, n).get(dst, off + done, n);
             done += n;
-            read += (long) Float.BYTES * n;
-            LONGS.setRelease(map, in + READ, read);
+            consumed(Float.BYTES * n);
         }
+    }
+
+    /** n floats of the map from byte index, little-endian as they travel over TCP. */
+    private java.nio.FloatBuffer floats(int index, int n) {
+        return map.slice(index, Float.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
+
+    /** Waits until the outgoing ring has room for at least {@code atLeast} bytes; returns the room. */
+    private long room(int atLeast, Liveness peerAlive) throws IOException {
+        for (int idle = 0; ; idle = pause(idle)) {
+            long free = capacity - (written - (long) LONGS.getAcquire(map, out + READ));
+            if (free >= atLeast) {
+                return free;
+            }
+            if (peerGone(idle, peerAlive)) {
+                throw new EOFException("the peer stopped reading the shared-memory link (it closed or died)");
+            }
+        }
+    }
+
+    /** Waits until at least {@code atLeast} bytes have come in; returns how many there are. */
+    private long available(int atLeast, Liveness peerAlive) throws IOException {
+        for (int idle = 0; ; idle = pause(idle)) {
+            long available = (long) LONGS.getAcquire(map, in + WRITTEN) - read;
+            if (available >= atLeast) {
+                return available;
+            }
+            if (peerGone(idle, peerAlive) && (long) LONGS.getAcquire(map, in + WRITTEN) - read < atLeast) {
+                throw new EOFException("the peer closed its end of the shared-memory link mid-message");
+            } // (if it wrote before it went, the next look reads that first)
+        }
+    }
+
+    /** The peer has closed its end, or (asked now and then once parked) its process is gone. */
+    private boolean peerGone(int idle, Liveness peerAlive) throws IOException {
+        return (long) LONGS.getAcquire(map, in + CLOSED) != 0 || (parked(idle) && !peerAlive.alive());
+    }
+
+    /** Publishes n more bytes written (release: the reader that sees the count sees the bytes). */
+    private void wrote(int n) {
+        written += n;
+        LONGS.setRelease(map, out + WRITTEN, written);
+    }
+
+    /** Hands n bytes read back to the writer. */
+    private void consumed(int n) {
+        read += n;
+        LONGS.setRelease(map, in + READ, read);
     }
 
     /** The ring offset of a stream position that must fall on a 4-byte word (the float methods' precondition). */

@@ -38,8 +38,10 @@ public final class SocketEngineRun {
         }
         Arrays.sort(runs, (a, b) -> Double.compare(a[0], b[0]));
         double[] median = runs[repeats / 2];
-        System.out.printf(Locale.ROOT, "%s %.1f %.3f %.0f %.1f %.3f %.0f%n", PREFIX, median[0], median[1], median[2],
-                median[3], median[4], median[5]);
+        // one write, line and newline together: the log's lines go to the same file from another stream
+        System.out.print(String.format(Locale.ROOT, "%s %.1f %.3f %.0f %.1f %.3f %.0f%n", PREFIX, median[0], median[1],
+                median[2], median[3], median[4], median[5]));
+        System.out.flush();
         spark.stop();
     }
 
