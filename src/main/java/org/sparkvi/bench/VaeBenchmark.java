@@ -106,7 +106,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
             VaeConfig c = config(base, p);
             double ceiling = ceilings.get(p);
             if (clusterOnly) {
-                clusterRow(dir, n, c, p, ceiling);
+                clusterRow(dir, n, c, p, ceiling, spark, train, test);
                 continue;
             }
             report(new Row("single-process", p, 1, 0, Medians.of(run(c, train, test, 0, spark, repeats)), Double.NaN),
@@ -142,7 +142,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                         p + ", Spark job per step, 2 partitions", ceiling * Math.min(2, cores));
             }
             if (clusterExecutors > 0) {
-                clusterRow(dir, n, c, p, ceiling);
+                clusterRow(dir, n, c, p, ceiling, spark, train, test);
             }
         }
         if (!skipStepsEngine && !clusterOnly) {
@@ -164,30 +164,64 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         return 0;
     }
 
-    /** The socket engine on a standalone cluster started here: one worker per executor, 1 core each, stopped by id. */
-    void clusterRow(Path dir, int n, VaeConfig c, String precision, double ceiling) throws Exception {
+    /**
+     * The socket engine on a standalone cluster started here: one worker per executor, 1 core each, stopped by id.
+     * Unless {@code --cluster-only}, each cluster run is paired with a run of the in-memory barrier engine (the same
+     * partitions, in this JVM) just before it, and the ratios of the pairs are printed: the machine's speed drifts by
+     * 10–30% between rows of one benchmark, less within a pair.
+     */
+    void clusterRow(Path dir, int n, VaeConfig c, String precision, double ceiling, SparkSession spark, MnistData train,
+                    MnistData test) throws Exception {
+        boolean paired = !clusterOnly && BarrierEpochEngine.available(spark, clusterExecutors);
         Path tmp = Files.createTempDirectory("sparkvi-bench-cluster");
         try (LoopbackCluster cluster = new LoopbackCluster(tmp, clusterExecutors, 1, "1536m")) {
             for (String transport : transports) {
-                Path log = tmp.resolve("driver-" + transport + ".log");
-                int code = cluster.submit(log, java.util.List.of("spark.executor.cores=1", "spark.executor.memory=1g",
-                        "spark.barrier.sync.timeout=300s", SocketEpochEngine.TRANSPORT + "=" + transport),
-                        SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(), String.valueOf(n),
-                        String.valueOf(c.epochs()), String.valueOf(repeats), String.valueOf(clusterExecutors), precision);
-                String result = Files.readAllLines(log).stream().filter(l -> l.startsWith(SocketEngineRun.PREFIX))
-                        .findFirst().orElseThrow(() -> new IllegalStateException("the cluster driver exited with " + code
-                                + " and no result; see " + log));
-                String[] f = result.split(" ");
-                report(new Row("socket", precision, clusterExecutors, clusterExecutors, Double.parseDouble(f[1]),
-                        Double.parseDouble(f[2]), transport), precision + ", Spark socket engine, " + clusterExecutors
-                        + " executors, " + transport, ceiling * clusterExecutors);
+                int runs = paired ? repeats : 1; // paired: one cluster run per submission, each after its partner
+                double[][] results = new double[runs][];
+                double[] ratios = new double[runs];
+                Path log = null;
+                for (int r = 0; r < runs; r++) {
+                    double partner = paired ? runBarrier(c, train, test, clusterExecutors, spark, 1)[0] : Double.NaN;
+                    log = tmp.resolve("driver-" + transport + (paired ? "-" + r : "") + ".log");
+                    results[r] = submitSocketRun(cluster, log, dir, n, c, transport, paired ? 1 : repeats, precision);
+                    ratios[r] = results[r][0] / partner;
+                }
+                Arrays.sort(results, (a, b) -> Double.compare(a[0], b[0]));
+                double[] f = results[runs / 2];
+                report(new Row("socket", precision, clusterExecutors, clusterExecutors, f[0], f[1], transport), precision
+                        + ", Spark socket engine, " + clusterExecutors + " executors, " + transport, ceiling * clusterExecutors);
                 System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
-                        + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch; %s shared-memory links)%n",
-                        c.batchSize() / Double.parseDouble(f[1]) * 1e3, Double.parseDouble(f[5]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3]) / 1e6, Double.parseDouble(f[4]), f[6]);
+                        + "(%.2f MB sent per rank) + the rest; rendezvous %.0f ms per epoch; %.0f shared-memory links)%n",
+                        c.batchSize() / f[0] * 1e3, f[4], f[1], f[2] / 1e6, f[3], f[5]);
+                if (paired) {
+                    StringBuilder each = new StringBuilder();
+                    for (double x : ratios) {
+                        each.append(String.format(Locale.ROOT, " %.2f", x));
+                    }
+                    System.out.printf(Locale.ROOT, "  (paired with the in-memory engine on %d partitions run just before "
+                            + "each: of its images/s%s; median %.2f)%n", clusterExecutors, each, Medians.of(ratios));
+                }
                 System.out.println("  (the cluster driver's log: " + log + ")");
             }
         }
+    }
+
+    /** One submission of {@link SocketEngineRun} to the cluster: its printed figures (images/s first). */
+    private double[] submitSocketRun(LoopbackCluster cluster, Path log, Path dir, int n, VaeConfig c, String transport,
+                                     int runs, String precision) throws Exception {
+        int code = cluster.submit(log, java.util.List.of("spark.executor.cores=1", "spark.executor.memory=1g",
+                "spark.barrier.sync.timeout=300s", SocketEpochEngine.TRANSPORT + "=" + transport),
+                SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(), String.valueOf(n),
+                String.valueOf(c.epochs()), String.valueOf(runs), String.valueOf(clusterExecutors), precision);
+        String result = Files.readAllLines(log).stream().filter(l -> l.startsWith(SocketEngineRun.PREFIX))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the cluster driver exited with " + code
+                        + " and no result; see " + log));
+        String[] f = result.trim().split("\\s+");
+        double[] out = new double[f.length - 1];
+        for (int i = 1; i < f.length; i++) {
+            out[i - 1] = Double.parseDouble(f[i]);
+        }
+        return out;
     }
 
     /** The socket all-reduce alone over loopback (ranks as threads), and what a barrier-stage sync costs. */
