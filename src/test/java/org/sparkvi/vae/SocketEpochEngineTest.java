@@ -116,7 +116,10 @@ class SocketEpochEngineTest {
             spark.sparkContext().listenerBus().waitUntilEmpty();
             spark.sparkContext().removeSparkListener(failures);
         }
-        assertTrue(failures.injectedFailures() >= 2, "injected failures: " + failures.injectedFailures());
+        // each epoch's first stage attempt failed (the injected task, or its peer noticing first: over shared memory
+        // the peer often fails the stage before the injected task reports, which Spark then records as killed)
+        assertTrue(failures.failedStageAttempts() >= 2, "failed stage attempts: " + failures.failedStageAttempts()
+                + " (injected failures reported: " + failures.injectedFailures() + ")");
         assertEquals(2, cached, "both ranks of epoch 2's relaunch started from their executor's cache");
         assertSameState(clean, retried);
     }
