@@ -343,6 +343,8 @@ public final class PeerMesh implements AutoCloseable {
                 throw new IOException(self + ": the all-reduce was closed");
             }
             link.readFloats(dst, off, len, () -> alive(q));
+        } catch (EOFException e) {
+            throw peerGone(q, e);
         } catch (IOException e) {
             throw timedOut ? timeout("receiving from " + names[q]) : e;
         } finally {
@@ -373,7 +375,11 @@ public final class PeerMesh implements AutoCloseable {
                 throw new IOException(self + ": the all-reduce was closed");
             }
             if (links[q] != null) {
-                links[q].read(into, () -> alive(q));
+                try {
+                    links[q].read(into, () -> alive(q));
+                } catch (EOFException e) {
+                    throw peerGone(q, e);
+                }
                 return;
             }
             while (into.hasRemaining()) {
@@ -387,6 +393,14 @@ public final class PeerMesh implements AutoCloseable {
         } finally {
             receivingSince = 0;
         }
+    }
+
+    /** A shared-memory peer's end of stream, said as TCP's is: the peer's task failed or was killed. */
+    private EOFException peerGone(int q, EOFException e) {
+        EOFException gone = new EOFException(names[q] + " closed its shared-memory link to " + self + " mid-message: that "
+                + "task failed or was killed (" + e.getMessage() + ")");
+        gone.initCause(e);
+        return gone;
     }
 
     /** Closes the mesh once a receive has waited longer than the timeout (checked 4 times per timeout, at least 1/s). */
