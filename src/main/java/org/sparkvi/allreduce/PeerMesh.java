@@ -294,12 +294,18 @@ public final class PeerMesh implements AutoCloseable {
     public void send(int q, ByteBuffer data) {
         SocketChannel ch = channels[q];
         SharedMemoryLink link = links[q];
+        queue(link != null ? () -> link.write(data, () -> alive(q)) : () -> writeFully(ch, data));
+    }
+
+    /** An exchange's piece of I/O, run on the sender thread or by a receive. */
+    private interface Io {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code send} on the sender thread after every send queued before it. */
+    private void queue(Io send) {
         pending.add(sender.submit(() -> {
-            if (link != null) {
-                link.write(data, () -> alive(q));
-            } else {
-                writeFully(ch, data);
-            }
+            send.run();
             return null;
         }));
     }
@@ -318,10 +324,7 @@ public final class PeerMesh implements AutoCloseable {
         if (link == null) {
             throw new IllegalStateException(names[q] + " is not linked through shared memory");
         }
-        pending.add(sender.submit(() -> {
-            link.writeFloats(src, off, len, () -> alive(q));
-            return null;
-        }));
+        queue(() -> link.writeFloats(src, off, len, () -> alive(q)));
     }
 
     /** Fills {@code dst[off, off + len)} with little-endian floats from rank q (through {@code staging} over TCP). */
@@ -337,19 +340,7 @@ public final class PeerMesh implements AutoCloseable {
             }
             return;
         }
-        receivingSince = System.nanoTime();
-        try {
-            if (closed) {
-                throw new IOException(self + ": the all-reduce was closed");
-            }
-            link.readFloats(dst, off, len, () -> alive(q));
-        } catch (EOFException e) {
-            throw peerGone(q, e);
-        } catch (IOException e) {
-            throw timedOut ? timeout("receiving from " + names[q]) : e;
-        } finally {
-            receivingSince = 0;
-        }
+        receiving(q, () -> fromLink(q, () -> link.readFloats(dst, off, len, () -> alive(q))));
     }
 
     /** Waits until every queued send is in the kernel's hands; a failed send rethrown, a stuck one a timeout. */
@@ -369,25 +360,28 @@ public final class PeerMesh implements AutoCloseable {
      * watchdog closes the mesh when a receive has waited longer than the timeout, which ends the read.
      */
     public void receive(int q, ByteBuffer into) throws IOException {
-        receivingSince = System.nanoTime(); // before the closed check: close() unmaps only while no receive runs
-        try {
-            if (closed) {
-                throw new IOException(self + ": the all-reduce was closed");
-            }
-            if (links[q] != null) {
-                try {
-                    links[q].read(into, () -> alive(q));
-                } catch (EOFException e) {
-                    throw peerGone(q, e);
-                }
-                return;
-            }
+        SharedMemoryLink link = links[q];
+        receiving(q, link != null ? () -> fromLink(q, () -> link.read(into, () -> alive(q))) : () -> {
             while (into.hasRemaining()) {
                 if (channels[q].read(into) < 0) {
                     throw new EOFException(names[q] + " closed its connection to " + self + " mid-message: that task "
                             + "failed or was killed");
                 }
             }
+        });
+    }
+
+    /**
+     * Runs a receive from rank q under the watchdog: a receive that waited past the timeout (the watchdog closed the
+     * mesh under it) is reported as that timeout.
+     */
+    private void receiving(int q, Io receive) throws IOException {
+        receivingSince = System.nanoTime(); // before the closed check: close() unmaps only while no receive runs
+        try {
+            if (closed) {
+                throw new IOException(self + ": the all-reduce was closed");
+            }
+            receive.run();
         } catch (IOException e) {
             throw timedOut ? timeout("receiving from " + names[q]) : e;
         } finally {
@@ -395,12 +389,16 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    /** A shared-memory peer's end of stream, said as TCP's is: the peer's task failed or was killed. */
-    private EOFException peerGone(int q, EOFException e) {
-        EOFException gone = new EOFException(names[q] + " closed its shared-memory link to " + self + " mid-message: that "
-                + "task failed or was killed (" + e.getMessage() + ")");
-        gone.initCause(e);
-        return gone;
+    /** A read from rank q's shared-memory link, its end of stream said as TCP's is: that task failed or was killed. */
+    private void fromLink(int q, Io read) throws IOException {
+        try {
+            read.run();
+        } catch (EOFException e) {
+            EOFException gone = new EOFException(names[q] + " closed its shared-memory link to " + self + " mid-message: "
+                    + "that task failed or was killed (" + e.getMessage() + ")");
+            gone.initCause(e);
+            throw gone;
+        }
     }
 
     /** Closes the mesh once a receive has waited longer than the timeout (checked 4 times per timeout, at least 1/s). */

@@ -164,8 +164,7 @@ public final class SliceAllReduce implements AutoCloseable {
                 b.putInt(lo - qf).putInt(length);
                 if (mesh.usesSharedMemory(q)) { // straight from the array: it keeps these entries until the flush
                     send(q, b.duplicate().position(start).limit(b.position()));
-                    bytesSent += (long) Float.BYTES * length;
-                    mesh.sendFloats(q, contribution, lo, length);
+                    sendFloats(q, contribution, lo, length);
                 } else {
                     b.asFloatBuffer().put(contribution, lo, length);
                     b.position(b.position() + Float.BYTES * length);
@@ -257,8 +256,7 @@ public final class SliceAllReduce implements AutoCloseable {
         for (int k = 1; k < ranks; k++) {
             int q = (rank + k) % ranks;
             if (mesh.usesSharedMemory(q)) { // values[from, to) is not written until the flush
-                bytesSent += (long) Float.BYTES * (to - from);
-                mesh.sendFloats(q, values, from, to - from);
+                sendFloats(q, values, from, to - from);
                 continue;
             }
             if (b == null) {
@@ -293,6 +291,12 @@ public final class SliceAllReduce implements AutoCloseable {
     private void send(int q, ByteBuffer b) {
         bytesSent += b.remaining();
         mesh.send(q, b);
+    }
+
+    /** {@link #send} of a shared-memory peer's floats, straight from the array. */
+    private void sendFloats(int q, float[] values, int off, int len) {
+        bytesSent += (long) Float.BYTES * len;
+        mesh.sendFloats(q, values, off, len);
     }
 
     private void check(int length, int scalarCount) {

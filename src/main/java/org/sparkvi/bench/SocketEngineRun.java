@@ -1,7 +1,6 @@
 package org.sparkvi.bench;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.spark.SparkSessions;
@@ -36,8 +35,7 @@ public final class SocketEngineRun {
         for (int r = 0; r < repeats; r++) {
             runs[r] = run(spark, c, train, test, partitions);
         }
-        Arrays.sort(runs, (a, b) -> Double.compare(a[0], b[0]));
-        double[] median = runs[repeats / 2];
+        double[] median = Medians.run(runs);
         // one write, line and newline together: the log's lines go to the same file from another stream
         System.out.print(String.format(Locale.ROOT, "%s %.1f %.3f %.0f %.1f %.3f %.0f%n", PREFIX, median[0], median[1],
                 median[2], median[3], median[4], median[5]));

@@ -2,7 +2,6 @@ package org.sparkvi.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -127,8 +126,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                 for (int r = 0; r < repeats; r++) {
                     socket[r] = SocketEngineRun.run(spark, c, train, test, 2);
                 }
-                Arrays.sort(socket, (a, b) -> Double.compare(a[0], b[0]));
-                double[] m = socket[repeats / 2];
+                double[] m = Medians.run(socket);
                 report(new Row("socket", p, 1, 2, m[0], m[1], transport), p + ", Spark socket engine, 2 partitions, "
                         + transport, ceiling * Math.min(2, cores));
                 System.out.printf(Locale.ROOT, "  (local: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
@@ -186,8 +184,7 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                     results[r] = submitSocketRun(cluster, log, dir, n, c, transport, paired ? 1 : repeats, precision);
                     ratios[r] = results[r][0] / partner;
                 }
-                Arrays.sort(results, (a, b) -> Double.compare(a[0], b[0]));
-                double[] f = results[runs / 2];
+                double[] f = Medians.run(results);
                 report(new Row("socket", precision, clusterExecutors, clusterExecutors, f[0], f[1], transport), precision
                         + ", Spark socket engine, " + clusterExecutors + " executors, " + transport, ceiling * clusterExecutors);
                 System.out.printf(Locale.ROOT, "  (cluster: step %.1f ms = arithmetic %.1f (slowest shard) + exchange %.1f "
