@@ -11,7 +11,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -37,6 +40,15 @@ final class SharedMemoryLink {
     /** Where the files go: a RAM file system on Linux. No such directory: no shared memory, TCP carries the data. */
     static final Path DIRECTORY = Path.of("/dev/shm");
     static final int DEFAULT_CAPACITY = 4 << 20;
+    /** The names this class gives its files, and the only names {@link #removeStale} touches. */
+    private static final Pattern NAME =
+            Pattern.compile("sparkvi-allreduce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /**
+     * A file lives by name from its creation until the peer has mapped it or declined (the handshake's wait, bounded
+     * by the exchange timeout): one older than this was left by a dialler killed in between. If a timeout over this is
+     * set and a peer is that slow, removing the name only makes the peer decline, and the pair stays on TCP.
+     */
+    static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final int LINE = 64;
     private static final int FILE_HEADER = LINE;
     private static final int RING_HEADER = 3 * LINE;
@@ -97,6 +109,7 @@ final class SharedMemoryLink {
         if (capacity <= 0 || capacity % LINE != 0) {
             throw new IllegalArgumentException("a ring of " + capacity + " bytes (a positive multiple of 64)");
         }
+        removeStale(DIRECTORY, FileTime.fromMillis(System.currentTimeMillis() - STALE_AFTER.toMillis()));
         Path path = DIRECTORY.resolve("sparkvi-allreduce-" + UUID.randomUUID());
         long token = new java.security.SecureRandom().nextLong();
         long size = fileSize(capacity);
@@ -115,6 +128,27 @@ final class SharedMemoryLink {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(path);
             throw e;
+        }
+    }
+
+    /**
+     * Removes the files of this class's naming in {@code directory} last modified before {@code before}: those of
+     * diallers killed between creating a file and removing its name (each holds two rings of memory until removed).
+     * Any other file, and any file this user may not remove, is left alone.
+     */
+    static void removeStale(Path directory, FileTime before) {
+        try (var files = Files.newDirectoryStream(directory, f -> NAME.matcher(f.getFileName().toString()).matches())) {
+            for (Path file : files) {
+                try {
+                    if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).compareTo(before) < 0) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException ignored) {
+                    // another user's file, or gone meanwhile: not ours to insist on
+                }
+            }
+        } catch (IOException ignored) {
+            // an unreadable directory: create() reports it if it cannot make its own file there
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shared-memory link on its own: a byte stream (messages of every size, split and wrapped around the ring at
@@ -182,6 +184,34 @@ class SharedMemoryLinkTest {
         assertTrue(e.getCause() instanceof EOFException, String.valueOf(e.getCause()));
         double ms = (System.nanoTime() - t0) / 1e6;
         assertTrue(ms < 1000, "noticed after " + ms + " ms");
+        ends[0].unmap();
+        ends[1].unmap();
+    }
+
+    /** A dialler killed between creating its file and removing the name leaves the file; the next dialler removes it. */
+    @Test
+    void aFileLeftByAKilledDiallerIsRemovedByTheNextAndNothingElseIs(@TempDir Path dir) throws Exception {
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - SharedMemoryLink.STALE_AFTER.toMillis() - 60_000);
+        Path stale = Files.write(dir.resolve("sparkvi-allreduce-" + java.util.UUID.randomUUID()), new byte[100]);
+        Path fresh = Files.write(dir.resolve("sparkvi-allreduce-" + java.util.UUID.randomUUID()), new byte[100]);
+        Path notOurs = Files.write(dir.resolve("sparkvi-allreduce-notes.txt"), new byte[100]);
+        Path other = Files.write(dir.resolve("postgres-shm"), new byte[100]);
+        Path folder = Files.createDirectory(dir.resolve("sparkvi-allreduce-" + java.util.UUID.randomUUID()));
+        for (Path p : new Path[] {stale, notOurs, other, folder}) {
+            Files.setLastModifiedTime(p, old);
+        }
+        SharedMemoryLink.removeStale(dir, FileTime.fromMillis(System.currentTimeMillis() - SharedMemoryLink.STALE_AFTER.toMillis()));
+        assertFalse(Files.exists(stale));
+        for (Path kept : new Path[] {fresh, notOurs, other, folder}) {
+            assertTrue(Files.exists(kept), kept + " is not a stale all-reduce file and must stay");
+        }
+
+        // and in /dev/shm itself, create() does the sweep
+        Path leftover = Files.write(SharedMemoryLink.DIRECTORY.resolve("sparkvi-allreduce-" + java.util.UUID.randomUUID()),
+                new byte[0]);
+        Files.setLastModifiedTime(leftover, old);
+        SharedMemoryLink[] ends = pair(4096);
+        assertFalse(Files.exists(leftover), "create() removes a killed dialler's file");
         ends[0].unmap();
         ends[1].unmap();
     }
