@@ -53,6 +53,7 @@ public final class PeerMesh implements AutoCloseable {
     private final String[] names;
     private final ExecutorService sender;
     private final List<Future<?>> pending = new ArrayList<>();
+    private final Future<?>[] lastQueued; // per rank: the last send queued for it on the sender thread
     private volatile boolean closed;
     private volatile boolean timedOut;
     private volatile long receivingSince; // System.nanoTime() when the current receive began, 0 when none runs
@@ -64,6 +65,7 @@ public final class PeerMesh implements AutoCloseable {
         this.sharedMemory = sharedMemory;
         this.channels = new SocketChannel[self.ranks()];
         this.links = new SharedMemoryLink[self.ranks()];
+        this.lastQueued = new Future<?>[self.ranks()];
         this.names = new String[self.ranks()];
         this.sender = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "all-reduce sender, " + self);
@@ -294,7 +296,30 @@ public final class PeerMesh implements AutoCloseable {
     public void send(int q, ByteBuffer data) {
         SocketChannel ch = channels[q];
         SharedMemoryLink link = links[q];
-        queue(link != null ? () -> link.write(data, () -> alive(q)) : () -> writeFully(ch, data));
+        if (link == null) {
+            queue(q, () -> writeFully(ch, data));
+        } else if (!inline(q, data.remaining(), () -> link.write(data, () -> alive(q)))) {
+            queue(q, () -> link.write(data, () -> alive(q)));
+        }
+    }
+
+    /**
+     * Writes to a shared-memory peer on the caller's thread when the whole message fits in the ring now and nothing
+     * for that peer waits on the sender thread (so the order holds): such a write never waits, so it cannot deadlock,
+     * and it saves the hand-over, while a sender thread copying beside the arithmetic takes turns with it on the same
+     * core. Returns false when the message must be queued.
+     */
+    private boolean inline(int q, long bytes, Io write) {
+        Future<?> before = lastQueued[q];
+        if ((before != null && !before.isDone()) || links[q].roomNow() < bytes) {
+            return false;
+        }
+        try {
+            receiving(q, write); // marked as a receive is: close() leaves the map to the thread that touches it
+        } catch (IOException e) { // reported where a queued send's failure is: at the flush
+            pending.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+        }
+        return true;
     }
 
     /** An exchange's piece of I/O, run on the sender thread or by a receive. */
@@ -303,11 +328,13 @@ public final class PeerMesh implements AutoCloseable {
     }
 
     /** Runs {@code send} on the sender thread after every send queued before it. */
-    private void queue(Io send) {
-        pending.add(sender.submit(() -> {
+    private void queue(int q, Io send) {
+        Future<?> f = sender.submit(() -> {
             send.run();
             return null;
-        }));
+        });
+        lastQueued[q] = f;
+        pending.add(f);
     }
 
     /** Whether rank q's bytes travel through shared memory (then {@link #sendFloats} applies). */
@@ -324,7 +351,9 @@ public final class PeerMesh implements AutoCloseable {
         if (link == null) {
             throw new IllegalStateException(names[q] + " is not linked through shared memory");
         }
-        queue(() -> link.writeFloats(src, off, len, () -> alive(q)));
+        if (!inline(q, (long) Float.BYTES * len, () -> link.writeFloats(src, off, len, () -> alive(q)))) {
+            queue(q, () -> link.writeFloats(src, off, len, () -> alive(q)));
+        }
     }
 
     /** Fills {@code dst[off, off + len)} with little-endian floats from rank q (through {@code staging} over TCP). */

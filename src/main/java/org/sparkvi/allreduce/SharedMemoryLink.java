@@ -247,10 +247,15 @@ final class SharedMemoryLink {
         return map.slice(index, Float.BYTES * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
+    /** The outgoing ring's free bytes now: a write of at most this many does not wait. */
+    long roomNow() {
+        return capacity - (written - (long) LONGS.getAcquire(map, out + READ));
+    }
+
     /** Waits until the outgoing ring has room for at least {@code atLeast} bytes; returns the room. */
     private long room(int atLeast, Liveness peerAlive) throws IOException {
         for (int idle = 0; ; idle = pause(idle)) {
-            long free = capacity - (written - (long) LONGS.getAcquire(map, out + READ));
+            long free = roomNow();
             if (free >= atLeast) {
                 return free;
             }

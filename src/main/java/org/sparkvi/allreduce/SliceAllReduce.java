@@ -34,6 +34,7 @@ public final class SliceAllReduce implements AutoCloseable {
     private final int[] sentDownTo; // float32 reduce-scatter: per rank, the lowest entry of its slice queued so far
     private boolean started; // the current float32 reduce-scatter has sent its scalars
     private final float[][] received; // float32: the other ranks' contributions to this rank's slice, by rank
+    private float[] staged; // float32, two ranks in shared memory: a piece of the peer's contribution
     private long bytesSent;
 
     /** @param scalars how many values of its own each rank adds to its reduce-scatter messages */
@@ -212,23 +213,99 @@ public final class SliceAllReduce implements AutoCloseable {
             mesh.receive(q, in);
             all[q] = new double[scalars];
             in.flip().asDoubleBuffer().get(all[q]);
-            for (int covered = 0; covered < n; ) {
-                mesh.receive(q, header.clear());
-                int offset = header.getInt(0);
-                int length = header.getInt(Integer.BYTES);
-                if (offset < 0 || length <= 0 || offset + length > n) {
-                    throw new IOException("a malformed chunk from rank " + q + " (offset " + offset + ", length " + length
-                            + " in a slice of " + n + ")");
-                }
-                if (received[q] == null) {
-                    received[q] = new float[n];
-                }
-                mesh.receiveFloats(q, received[q], offset, length, slots[q]);
-                covered += length;
+            if (received[q] == null) {
+                received[q] = new float[n];
+            }
+            for (int covered = 0; covered < n; covered += receiveChunk(q, n, received[q], 0)) {
             }
         }
         mesh.flush();
         return all;
+    }
+
+    /** An update of entries [lo, hi) of this rank's slice, whose P contributions are {@code parts} (see {@link #parts}). */
+    public interface SliceUpdate {
+        void update(float[][] parts, int[] offsets, int lo, int hi);
+    }
+
+    /** Floats of a peer's contribution staged at a time when it is summed as it arrives: they stay in cache. */
+    public static final int STAGED = 16 << 10;
+
+    /**
+     * The float32 reduce-scatter followed by the caller's pass over this rank's slice ({@code update}, Adam's),
+     * called only if {@code proceed} accepts every rank's scalars, with every entry of the slice in exactly one call.
+     * Between two ranks linked through shared memory the peer's contribution is not copied into an array of the
+     * slice's size first: each piece is read into a small staging array as it comes and updated at once, while it is
+     * still in cache (the sum and its order are the same: entry i still sees ((0f + g_0,i) + g_1,i)).
+     */
+    public double[][] reduceScatterThenUpdate(float[] contribution, double[] myScalars,
+                                              java.util.function.Predicate<double[][]> proceed, SliceUpdate update)
+            throws IOException {
+        int peer = 1 - rank;
+        if (ranks != 2 || !mesh.usesSharedMemory(peer)) {
+            double[][] all = reduceScatterParts(contribution, myScalars);
+            if (proceed.test(all)) {
+                update.update(parts(contribution), offsets(), from, to);
+            }
+            return all;
+        }
+        ready(contribution, myScalars, 0);
+        started = false;
+        double[][] all = new double[ranks][];
+        all[rank] = myScalars.clone();
+        ByteBuffer in = slots[peer].clear().limit(Double.BYTES * scalars);
+        mesh.receive(peer, in);
+        all[peer] = new double[scalars];
+        in.flip().asDoubleBuffer().get(all[peer]);
+        boolean updating = proceed.test(all);
+        int n = to - from;
+        if (staged == null) {
+            staged = new float[Math.min(STAGED, n)];
+        }
+        float[][] parts = new float[2][];
+        parts[rank] = contribution;
+        int[] offsets = new int[2];
+        for (int covered = 0; covered < n; ) {
+            int offset = chunkHeader(peer, n);
+            int length = header.getInt(Integer.BYTES);
+            for (int done = 0; done < length; ) {
+                int k = Math.min(length - done, staged.length);
+                mesh.receiveFloats(peer, staged, 0, k, slots[peer]);
+                if (updating) { // else read and dropped: the stream stays whole for the ranks' next step
+                    int lo = from + offset + done;
+                    parts[peer] = staged;
+                    offsets[peer] = lo;
+                    update.update(parts, offsets, lo, lo + k);
+                }
+                done += k;
+            }
+            covered += length;
+        }
+        mesh.flush();
+        return all;
+    }
+
+    /**
+     * Reads the header of rank q's next chunk of a slice of n values, [offset, length] (then in {@code header}), and
+     * returns the offset; a chunk outside the slice is an IOException.
+     */
+    private int chunkHeader(int q, int n) throws IOException {
+        mesh.receive(q, header.clear());
+        int offset = header.getInt(0);
+        int length = header.getInt(Integer.BYTES);
+        if (offset < 0 || length <= 0 || offset + length > n) {
+            throw new IOException("a malformed chunk from rank " + q + " (offset " + offset + ", length " + length
+                    + " in a slice of " + n + ")");
+        }
+        return offset;
+    }
+
+    /** Rank q's next chunk of a slice of n values into dst[base + offset, +length); returns its length. */
+    private int receiveChunk(int q, int n, float[] dst, int base) throws IOException {
+        int offset = chunkHeader(q, n);
+        int length = header.getInt(Integer.BYTES);
+        mesh.receiveFloats(q, dst, base + offset, length, slots[q]);
+        return length;
     }
 
     /**

@@ -10,8 +10,8 @@ import org.sparkvi.allreduce.SliceAllReduce;
  * writes its gradient ({@link #shardGradient}), then each sums a slice over the shards in shard order and applies
  * Adam to it ({@link #reduceAndUpdate}); the sum (0 + g₀) + g₁ + … is the merge order of the stepwise engine, so
  * the engines agree bit for bit. Across executors ({@link SocketEpochEngine}) a task holds a replica of one shard and
- * the sum over the ranks travels through a {@link SliceAllReduce} in the same precision ({@link #reduceScatter},
- * {@link #updateReduced}, {@link #allGather}).
+ * the sum over the ranks travels through a {@link SliceAllReduce} in the same precision
+ * ({@link #reduceScatterAndUpdate}, {@link #allGather}).
  */
 abstract class Replica {
     /** Bytes per exchanged value: 4 (float32) or 8 (double). */
@@ -34,11 +34,22 @@ abstract class Replica {
     /** Entries [from, to): the gradients summed over the shards in shard order, then Adam's step t on them. */
     abstract void reduceAndUpdate(Adam adam, int from, int to, long t);
 
-    /** Shard 0's gradient summed over the ranks in rank order, for this rank's slice; every rank's loss, by rank. */
-    abstract double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException;
+    /**
+     * Shard 0's gradient summed over the ranks in rank order for this rank's slice, then Adam's step t on the slice
+     * with that sum, unless the ranks' summed loss ({@link #summedLoss}) is not finite. Returns every rank's loss, by
+     * rank; the time spent in Adam is added to {@code updateNanos[0]}.
+     */
+    abstract double[][] reduceScatterAndUpdate(SliceAllReduce ar, double ownLoss, Adam adam, long t, long[] updateNanos)
+            throws IOException;
 
-    /** Adam's step t on entries [from, to) with the gradient {@link #reduceScatter} summed. */
-    abstract void updateReduced(Adam adam, int from, int to, long t);
+    /** The step's loss: the ranks' losses summed in rank order (every rank gets the same bits, so all stop together). */
+    static double summedLoss(double[][] losses) {
+        double loss = 0;
+        for (double[] l : losses) {
+            loss += l[0];
+        }
+        return loss;
+    }
 
     /** This rank's updated slice of the parameters to every other rank, theirs into this replica. */
     abstract void allGather(SliceAllReduce ar) throws IOException;
@@ -179,13 +190,15 @@ abstract class Replica {
         }
 
         @Override
-        double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException {
-            return ar.reduceScatter(grads[0], new double[] {ownLoss}, summed);
-        }
-
-        @Override
-        void updateReduced(Adam adam, int from, int to, long t) {
-            adam.applyTo(params, m, v, summed, from, to, t);
+        double[][] reduceScatterAndUpdate(SliceAllReduce ar, double ownLoss, Adam adam, long t, long[] updateNanos)
+                throws IOException {
+            double[][] losses = ar.reduceScatter(grads[0], new double[] {ownLoss}, summed);
+            if (Double.isFinite(summedLoss(losses))) {
+                long a0 = System.nanoTime();
+                adam.applyTo(params, m, v, summed, ar.from(), ar.to(), t);
+                updateNanos[0] += System.nanoTime() - a0;
+            }
+            return losses;
         }
 
         @Override
@@ -206,8 +219,6 @@ abstract class Replica {
         final float[] m;
         final float[] v;
         final float[][] grads;
-        private float[][] parts; // across executors: every rank's contribution to this rank's slice, in rank order
-        private int[] offsets; // and where each is indexed from (Adam sums them in its own pass)
 
         FloatReplica(double[] params, double[] m, double[] v, int shards) {
             this(Floats.narrow(params), Floats.narrow(m), Floats.narrow(v), shards);
@@ -278,16 +289,14 @@ abstract class Replica {
         }
 
         @Override
-        double[][] reduceScatter(SliceAllReduce ar, double ownLoss) throws IOException {
-            double[][] losses = ar.reduceScatterParts(grads[0], new double[] {ownLoss});
-            parts = ar.parts(grads[0]);
-            offsets = ar.offsets();
-            return losses;
-        }
-
-        @Override
-        void updateReduced(Adam adam, int from, int to, long t) {
-            adam.applyTo(params, m, v, parts, offsets, from, to, t); // the rank-ordered sum, in Adam's pass
+        double[][] reduceScatterAndUpdate(SliceAllReduce ar, double ownLoss, Adam adam, long t, long[] updateNanos)
+                throws IOException {
+            return ar.reduceScatterThenUpdate(grads[0], new double[] {ownLoss}, all -> Double.isFinite(summedLoss(all)),
+                    (parts, offsets, lo, hi) -> { // the rank-ordered sum, in Adam's pass
+                        long a0 = System.nanoTime();
+                        adam.applyTo(params, m, v, parts, offsets, lo, hi, t);
+                        updateNanos[0] += System.nanoTime() - a0;
+                    });
         }
 
         @Override

@@ -436,20 +436,17 @@ public final class SocketEpochEngine implements EpochEngine {
             double own = w.shardGradientSending(c, shard, st.epoch(), batch, ar); // sends as the layers finish
             long e0 = System.nanoTime();
             compute += e0 - c0;
-            double[][] losses = w.reduceScatter(ar, own);
-            exchange += System.nanoTime() - e0;
-            double loss = 0; // every task sums the same losses in the same order, so all stop at the same step
-            for (double[] l : losses) {
-                loss += l[0];
-            }
+            long[] adam = {0};
+            double[][] losses = w.reduceScatterAndUpdate(ar, own, st.hyper(), t + s + 1, adam);
+            long e1 = System.nanoTime();
+            exchange += e1 - e0 - adam[0];
+            double loss = Replica.summedLoss(losses); // the same bits on every task, so all stop at the same step
             stepLosses[s] = loss;
             if (!Double.isFinite(loss)) { // diverged: the step is reported, not applied, and the epoch ends here
                 lossSum += loss;
                 s++;
                 break;
             }
-            w.updateReduced(st.hyper(), ar.from(), ar.to(), t + s + 1);
-            long e1 = System.nanoTime();
             w.allGather(ar);
             exchange += System.nanoTime() - e1;
             lossSum += loss;

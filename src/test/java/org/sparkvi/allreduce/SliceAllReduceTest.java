@@ -204,6 +204,75 @@ class SliceAllReduceTest {
         }
     }
 
+    /**
+     * The reduce-scatter followed by the caller's update ({@link SliceAllReduce#reduceScatterThenUpdate}, Adam's pass in
+     * training), with parts sent early: every entry of a rank's slice is updated in exactly one call, with the
+     * contributions in rank order so that ((0 + g₀) + g₁) + … comes out bit for bit; a step whose scalars the caller
+     * refuses updates nothing and leaves the links ready for the next step, and the all-gather of the updated values
+     * completes them on every rank. Two ranks (in shared memory: a slice larger than the staging array, updated piece
+     * by piece as it arrives) and four (the whole slice at once).
+     */
+    @Test
+    void theUpdateAfterTheReduceScatterSeesEveryEntryOnceInRankOrder() throws Exception {
+        for (int ranks : new int[] {2, 4}) {
+            int size = 3 * SliceAllReduce.STAGED + 1_001;
+            List<PeerMesh> group = group(ranks, ranks, 30_000);
+            List<SliceAllReduce> ars = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                ars.add(new SliceAllReduce(group.get(r), size, 1));
+            }
+            for (int step = 0; step < 4; step++) {
+                boolean refused = step == 2;
+                float[][] g = floatContributions(700L * step + ranks, ranks, size);
+                float[] expected = rankOrderedSum(g);
+                List<Future<float[]>> results = new ArrayList<>();
+                for (int r = 0; r < ranks; r++) {
+                    int rank = r;
+                    int st = step;
+                    SliceAllReduce ar = ars.get(r);
+                    results.add(pool.submit(() -> {
+                        double[] loss = {refused ? Double.NaN : rank + 0.5};
+                        SplittableRandom rnd = new SplittableRandom(17L * st + rank);
+                        for (int readyFrom = size, k = rnd.nextInt(0, 5); k > 0; k--) {
+                            readyFrom = rnd.nextInt(0, readyFrom + 1);
+                            ar.ready(g[rank], loss, readyFrom);
+                        }
+                        float[] summed = new float[size];
+                        int[] calls = new int[size];
+                        double[][] all = ar.reduceScatterThenUpdate(g[rank], loss, s -> !Double.isNaN(s[0][0]),
+                                (parts, offsets, lo, hi) -> {
+                                    assertTrue(ar.from() <= lo && lo < hi && hi <= ar.to(), lo + ".." + hi);
+                                    for (int i = lo; i < hi; i++) {
+                                        float sum = 0f;
+                                        for (int q = 0; q < ranks; q++) {
+                                            sum += parts[q][i - offsets[q]];
+                                        }
+                                        summed[i] = sum;
+                                        calls[i]++;
+                                    }
+                                });
+                        for (int q = 0; q < ranks; q++) {
+                            assertEquals(refused ? Double.NaN : q + 0.5, all[q][0]);
+                        }
+                        for (int i = ar.from(); i < ar.to(); i++) {
+                            assertEquals(refused ? 0 : 1, calls[i], "updates of entry " + i);
+                        }
+                        if (!refused) {
+                            ar.allGather(summed);
+                        }
+                        return summed;
+                    }));
+                }
+                for (Future<float[]> f : results) {
+                    float[] got = f.get(60, TimeUnit.SECONDS);
+                    if (!refused) {
+                        assertArrayEquals(expected, got, ranks + " ranks, step " + step);
+                    }
+                }
+            }
+        }
+    }
+
     static double[] concat(double[] a, double[][] scalars) {
         double[] out = java.util.Arrays.copyOf(a, a.length + scalars.length);
         for (int r = 0; r < scalars.length; r++) {
