@@ -203,11 +203,20 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         }
     }
 
+    private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.defaultJavaOptions";
+
     /** One submission of {@link SocketEngineRun} to the cluster: its printed figures (images/s first). */
     private double[] submitSocketRun(LoopbackCluster cluster, Path log, Path dir, int n, VaeConfig c, String transport,
                                      int runs, String precision) throws Exception {
-        int code = cluster.submit(log, java.util.List.of("spark.executor.cores=1", "spark.executor.memory=1g",
-                "spark.barrier.sync.timeout=300s", SocketEpochEngine.TRANSPORT + "=" + transport),
+        java.util.List<String> confs = new java.util.ArrayList<>(java.util.List.of("spark.executor.cores=1",
+                "spark.executor.memory=1g", "spark.barrier.sync.timeout=300s", SocketEpochEngine.TRANSPORT + "=" + transport));
+        // the executors' JVM options a user's cluster run gets: conf/spark-defaults.conf's, which jobs/bench passes to
+        // this JVM as system properties (the parallel collector; the JVM's default, G1, measured 4-10% slower there)
+        String executorOptions = System.getProperty(EXECUTOR_JAVA_OPTIONS);
+        if (executorOptions != null) {
+            confs.add(EXECUTOR_JAVA_OPTIONS + "=" + executorOptions);
+        }
+        int code = cluster.submit(log, confs,
                 SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(), String.valueOf(n),
                 String.valueOf(c.epochs()), String.valueOf(runs), String.valueOf(clusterExecutors), precision);
         String result = Files.readAllLines(log).stream().filter(l -> l.startsWith(SocketEngineRun.PREFIX))

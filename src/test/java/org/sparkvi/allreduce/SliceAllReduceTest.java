@@ -70,6 +70,34 @@ class SliceAllReduceTest {
         return group;
     }
 
+    /** One all-reduce of {@code size} values with one scalar per rank over each mesh of a new group. */
+    List<SliceAllReduce> allReduces(int ranks, int attempt, int size) throws Exception {
+        List<SliceAllReduce> ars = new ArrayList<>();
+        for (PeerMesh m : group(ranks, attempt, 30_000)) {
+            ars.add(new SliceAllReduce(m, size, 1));
+        }
+        return ars;
+    }
+
+    /** A step of every rank's all-reduce, each on a thread of its own. */
+    interface RankStep {
+        float[] run(int rank, SliceAllReduce ar) throws Exception;
+    }
+
+    /** Runs {@code step} on every rank at once; the ranks' results, by rank, within 60 s. */
+    List<float[]> onEveryRank(List<SliceAllReduce> ars, RankStep step) throws Exception {
+        List<Future<float[]>> running = new ArrayList<>();
+        for (int r = 0; r < ars.size(); r++) {
+            int rank = r;
+            running.add(pool.submit(() -> step.run(rank, ars.get(rank))));
+        }
+        List<float[]> results = new ArrayList<>();
+        for (Future<float[]> f : running) {
+            results.add(f.get(60, TimeUnit.SECONDS));
+        }
+        return results;
+    }
+
     /** Values of very different magnitudes and signs (and a −0.0), so that the order of a sum changes its last bits. */
     static double[] contribution(long seed, int size) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -135,23 +163,16 @@ class SliceAllReduceTest {
     void float32VectorsSumInFloatInRankOrder() throws Exception {
         int ranks = 4;
         int size = 10_007;
-        List<PeerMesh> group = group(ranks, 0, 30_000);
         float[][] g = floatContributions(50, ranks, size);
         float[] expected = rankOrderedSum(g);
-        List<Future<float[]>> results = new ArrayList<>();
-        for (int r = 0; r < ranks; r++) {
-            int rank = r;
-            SliceAllReduce ar = new SliceAllReduce(group.get(r), size, 1);
-            results.add(pool.submit(() -> {
-                float[] summed = new float[size];
-                double[][] all = ar.reduceScatter(g[rank], new double[] {rank}, summed);
-                assertEquals(ranks - 1.0, all[ranks - 1][0]);
-                ar.allGather(summed);
-                return summed;
-            }));
-        }
-        for (Future<float[]> f : results) {
-            assertArrayEquals(expected, f.get(60, TimeUnit.SECONDS));
+        for (float[] got : onEveryRank(allReduces(ranks, 0, size), (rank, ar) -> {
+            float[] summed = new float[size];
+            double[][] all = ar.reduceScatter(g[rank], new double[] {rank}, summed);
+            assertEquals(ranks - 1.0, all[ranks - 1][0]);
+            ar.allGather(summed);
+            return summed;
+        })) {
+            assertArrayEquals(expected, got);
         }
     }
 
@@ -164,42 +185,33 @@ class SliceAllReduceTest {
     void float32PartsSentEarlyStillSumInRankOrder() throws Exception {
         int ranks = 4;
         int size = 10_007;
-        List<PeerMesh> group = group(ranks, 0, 30_000);
-        List<SliceAllReduce> ars = new ArrayList<>();
-        for (int r = 0; r < ranks; r++) {
-            ars.add(new SliceAllReduce(group.get(r), size, 1));
-        }
+        List<SliceAllReduce> ars = allReduces(ranks, 0, size);
         for (int step = 0; step < 4; step++) {
             float[][] g = floatContributions(500L * step, ranks, size);
             float[] expected = rankOrderedSum(g);
-            List<Future<float[]>> results = new ArrayList<>();
-            for (int r = 0; r < ranks; r++) {
-                int rank = r;
-                int st = step;
-                SliceAllReduce ar = ars.get(r);
-                results.add(pool.submit(() -> {
-                    double[] loss = {rank + 0.25};
-                    SplittableRandom rnd = new SplittableRandom(31L * st + rank);
-                    int readyFrom = size;
-                    int calls = st == 0 ? 0 : rnd.nextInt(1, 7); // step 0: nothing early
-                    for (int k = 0; k < calls; k++) {
-                        readyFrom = rnd.nextInt(0, readyFrom + 1);
-                        ar.ready(g[rank], loss, readyFrom);
-                        if (rnd.nextBoolean()) {
-                            ar.ready(g[rank], loss, readyFrom); // nothing new: nothing sent
-                        }
+            int st = step;
+            List<float[]> results = onEveryRank(ars, (rank, ar) -> {
+                double[] loss = {rank + 0.25};
+                SplittableRandom rnd = new SplittableRandom(31L * st + rank);
+                int readyFrom = size;
+                int calls = st == 0 ? 0 : rnd.nextInt(1, 7); // step 0: nothing early
+                for (int k = 0; k < calls; k++) {
+                    readyFrom = rnd.nextInt(0, readyFrom + 1);
+                    ar.ready(g[rank], loss, readyFrom);
+                    if (rnd.nextBoolean()) {
+                        ar.ready(g[rank], loss, readyFrom); // nothing new: nothing sent
                     }
-                    float[] summed = new float[size];
-                    double[][] all = ar.reduceScatter(g[rank], loss, summed);
-                    for (int q = 0; q < ranks; q++) {
-                        assertEquals(q + 0.25, all[q][0]);
-                    }
-                    ar.allGather(summed);
-                    return summed;
-                }));
-            }
-            for (Future<float[]> f : results) {
-                assertArrayEquals(expected, f.get(60, TimeUnit.SECONDS), "step " + step);
+                }
+                float[] summed = new float[size];
+                double[][] all = ar.reduceScatter(g[rank], loss, summed);
+                for (int q = 0; q < ranks; q++) {
+                    assertEquals(q + 0.25, all[q][0]);
+                }
+                ar.allGather(summed);
+                return summed;
+            });
+            for (float[] got : results) {
+                assertArrayEquals(expected, got, "step " + step);
             }
         }
     }
@@ -216,55 +228,45 @@ class SliceAllReduceTest {
     void theUpdateAfterTheReduceScatterSeesEveryEntryOnceInRankOrder() throws Exception {
         for (int ranks : new int[] {2, 4}) {
             int size = 3 * SliceAllReduce.STAGED + 1_001;
-            List<PeerMesh> group = group(ranks, ranks, 30_000);
-            List<SliceAllReduce> ars = new ArrayList<>();
-            for (int r = 0; r < ranks; r++) {
-                ars.add(new SliceAllReduce(group.get(r), size, 1));
-            }
+            List<SliceAllReduce> ars = allReduces(ranks, ranks, size);
             for (int step = 0; step < 4; step++) {
                 boolean refused = step == 2;
                 float[][] g = floatContributions(700L * step + ranks, ranks, size);
                 float[] expected = rankOrderedSum(g);
-                List<Future<float[]>> results = new ArrayList<>();
-                for (int r = 0; r < ranks; r++) {
-                    int rank = r;
-                    int st = step;
-                    SliceAllReduce ar = ars.get(r);
-                    results.add(pool.submit(() -> {
-                        double[] loss = {refused ? Double.NaN : rank + 0.5};
-                        SplittableRandom rnd = new SplittableRandom(17L * st + rank);
-                        for (int readyFrom = size, k = rnd.nextInt(0, 5); k > 0; k--) {
-                            readyFrom = rnd.nextInt(0, readyFrom + 1);
-                            ar.ready(g[rank], loss, readyFrom);
-                        }
-                        float[] summed = new float[size];
-                        int[] calls = new int[size];
-                        double[][] all = ar.reduceScatterThenUpdate(g[rank], loss, s -> !Double.isNaN(s[0][0]),
-                                (parts, offsets, lo, hi) -> {
-                                    assertTrue(ar.from() <= lo && lo < hi && hi <= ar.to(), lo + ".." + hi);
-                                    for (int i = lo; i < hi; i++) {
-                                        float sum = 0f;
-                                        for (int q = 0; q < ranks; q++) {
-                                            sum += parts[q][i - offsets[q]];
-                                        }
-                                        summed[i] = sum;
-                                        calls[i]++;
+                int st = step;
+                List<float[]> results = onEveryRank(ars, (rank, ar) -> {
+                    double[] loss = {refused ? Double.NaN : rank + 0.5};
+                    SplittableRandom rnd = new SplittableRandom(17L * st + rank);
+                    for (int readyFrom = size, k = rnd.nextInt(0, 5); k > 0; k--) {
+                        readyFrom = rnd.nextInt(0, readyFrom + 1);
+                        ar.ready(g[rank], loss, readyFrom);
+                    }
+                    float[] summed = new float[size];
+                    int[] calls = new int[size];
+                    double[][] all = ar.reduceScatterThenUpdate(g[rank], loss, sc -> !Double.isNaN(sc[0][0]),
+                            (parts, offsets, lo, hi) -> {
+                                assertTrue(ar.from() <= lo && lo < hi && hi <= ar.to(), lo + ".." + hi);
+                                for (int i = lo; i < hi; i++) {
+                                    float sum = 0f;
+                                    for (int q = 0; q < ranks; q++) {
+                                        sum += parts[q][i - offsets[q]];
                                     }
-                                });
-                        for (int q = 0; q < ranks; q++) {
-                            assertEquals(refused ? Double.NaN : q + 0.5, all[q][0]);
-                        }
-                        for (int i = ar.from(); i < ar.to(); i++) {
-                            assertEquals(refused ? 0 : 1, calls[i], "updates of entry " + i);
-                        }
-                        if (!refused) {
-                            ar.allGather(summed);
-                        }
-                        return summed;
-                    }));
-                }
-                for (Future<float[]> f : results) {
-                    float[] got = f.get(60, TimeUnit.SECONDS);
+                                    summed[i] = sum;
+                                    calls[i]++;
+                                }
+                            });
+                    for (int q = 0; q < ranks; q++) {
+                        assertEquals(refused ? Double.NaN : q + 0.5, all[q][0]);
+                    }
+                    for (int i = ar.from(); i < ar.to(); i++) {
+                        assertEquals(refused ? 0 : 1, calls[i], "updates of entry " + i);
+                    }
+                    if (!refused) {
+                        ar.allGather(summed);
+                    }
+                    return summed;
+                });
+                for (float[] got : results) {
                     if (!refused) {
                         assertArrayEquals(expected, got, ranks + " ranks, step " + step);
                     }
