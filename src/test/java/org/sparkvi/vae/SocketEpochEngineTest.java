@@ -127,13 +127,19 @@ class SocketEpochEngineTest {
     /**
      * The executors' cached state is used only when the driver's state is the one they ended the last epoch with: a
      * state changed between epochs (here one parameter) is fetched from the driver instead, and the result equals the
-     * in-memory engine's from the same changed state.
+     * in-memory engine's from the same changed state. Epoch 1 also runs in an order of the caller's own.
      */
     @Test
     void aStateChangedBetweenEpochsIsNotTakenFromTheCache() {
         VaeConfig c = CONFIG;
-        int[][] orders = {TrainingData.permutation(c.seed(), 0, train.count()),
-            TrainingData.permutation(c.seed(), 1, train.count())};
+        // epoch 1's order is not the trainer's seeded permutation: the engines take the caller's order
+        int[] reversed = TrainingData.permutation(c.seed(), 1, train.count());
+        for (int i = 0, j = reversed.length - 1; i < j; i++, j--) {
+            int t = reversed[i];
+            reversed[i] = reversed[j];
+            reversed[j] = t;
+        }
+        int[][] orders = {TrainingData.permutation(c.seed(), 0, train.count()), reversed};
         double[][] params = new double[2][];
         Adam[] adams = new Adam[2];
         int[] cached = new int[2];
