@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
+import org.sparkvi.spark.Broadcasts;
 import org.sparkvi.io.ColumnarParquetFile;
 
 /** Each event's cluster under a model: id, catalogue index, most likely cluster, its probability, all responsibilities. */
@@ -50,8 +51,8 @@ public final class Assignments {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + dir + ": " + e.getMessage(), e);
         } finally {
-            kernel.destroy();
-            conf.destroy();
+            Broadcasts.destroyNow(kernel);
+            Broadcasts.destroyNow(conf);
         }
     }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvi.spark.Broadcasts;
 import org.sparkvi.spark.OrderedTreeAggregate;
 import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.UserInputException;
@@ -123,7 +124,7 @@ public final class CaviEstimator {
                     () -> OrderedTreeAggregate.aggregate(blocks, () -> new ClusterEvents(k),
                             (e, b) -> e.add(b, kernel.value()), ClusterEvents::merge, SparkCaviData.FAN_IN));
         } finally {
-            kernel.destroy();
+            Broadcasts.destroyNow(kernel);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkvi.spark.Broadcasts;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.OrderedTreeAggregate;
 import org.sparkvi.spark.SparkSessions;
@@ -122,7 +123,7 @@ public final class SparkGradientSource implements GradientSource {
         shards.unpersist(false);
         Broadcast<byte[]> pixels = SHARD_PIXELS.remove(shards.id());
         if (pixels != null) {
-            pixels.destroy();
+            Broadcasts.destroyNow(pixels);
         }
     }
 
@@ -164,7 +165,7 @@ public final class SparkGradientSource implements GradientSource {
             timing.total += (System.nanoTime() - t0) / 1e9;
             return r;
         } finally {
-            theta.destroy();
+            Broadcasts.destroyNow(theta);
         }
     }
 
