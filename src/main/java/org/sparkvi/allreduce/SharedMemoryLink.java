@@ -24,11 +24,13 @@ import java.util.concurrent.locks.LockSupport;
  * kernel's copies, its protocol and a wake-up per segment on the same cores that do the arithmetic (as NCCL's and
  * Gloo's shared-memory transports do between processes of one machine).
  *
- * <p>The dialling rank creates the file ({@link #create}), fills it (so that a full {@code /dev/shm} is an
- * {@link IOException} now, not a fault on first touch), and offers its path and a random token over the TCP
- * connection; the accepting rank maps it only if it sees the token there ({@link #open}: same host, same
- * {@code /dev/shm}). Then the dialler deletes the file: the mapping outlives the name, so nothing is left in
- * {@code /dev/shm} after the ranks stop, even if they are killed.
+ * <p>The dialling rank creates the file ({@link #create}), removes its name at once (keeping it open), fills it (so
+ * that a full {@code /dev/shm} is an {@link IOException} now, not a fault on first touch), and offers a path to it,
+ * {@code /proc/<its pid>/fd/<descriptor>}, and a random token over the TCP connection; the accepting rank maps it
+ * only if it sees the token there ({@link #open}: same host, same process namespace). The mappings outlive the name
+ * and the descriptor, so nothing is left in {@code /dev/shm} after the ranks stop, even if they are killed at any
+ * point after the first microseconds. Where the descriptor cannot be read, the file keeps its name until the peer
+ * has answered, and {@link #removeStale} sweeps up after a dialler killed in that window.
  *
  * <p>Layout: [token, capacity], then per ring a header of three cache lines (bytes written, bytes read, writer
  * closed), each counter written by one side only and published with release/acquire ordering, then the data. A side
@@ -75,6 +77,8 @@ final class SharedMemoryLink {
     }
 
     private final Path path;
+    private final String offered; // what the peer opens: the name, or /proc/<pid>/fd/<n> once the name is gone
+    private FileChannel held; // the dialler's open descriptor of a nameless file, until the peer has opened it
     private final long token;
     private final int capacity;
     private final MappedByteBuffer map;
@@ -84,8 +88,11 @@ final class SharedMemoryLink {
     private long read;
     private volatile boolean closed;
 
-    private SharedMemoryLink(Path path, long token, int capacity, MappedByteBuffer map, int side) {
+    private SharedMemoryLink(Path path, String offered, FileChannel held, long token, int capacity,
+                             MappedByteBuffer map, int side) {
         this.path = path;
+        this.offered = offered;
+        this.held = held;
         this.token = token;
         this.capacity = capacity;
         this.map = map;
@@ -113,8 +120,17 @@ final class SharedMemoryLink {
         Path path = DIRECTORY.resolve("sparkvi-allreduce-" + UUID.randomUUID());
         long token = new java.security.SecureRandom().nextLong();
         long size = fileSize(capacity);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            // the name goes at once when the peer can open the file through this process's descriptor instead: a
+            // dialler killed from here on leaves nothing in /dev/shm (the kernel frees the file with its last user)
+            String offered = path.toString();
+            int fd = descriptor(ch);
+            if (fd >= 0) {
+                Files.deleteIfExists(path);
+                offered = "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+            }
             ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
             for (long at = 0; at < size; ) { // really allocate the pages: a full /dev/shm fails here, not on first touch
                 zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
@@ -124,10 +140,31 @@ final class SharedMemoryLink {
             map.order(ByteOrder.nativeOrder());
             LONGS.setRelease(map, Long.BYTES, (long) capacity);
             LONGS.setRelease(map, 0, token);
-            return new SharedMemoryLink(path, token, capacity, map, 0);
+            return new SharedMemoryLink(path, offered, ch, token, capacity, map, 0);
         } catch (IOException | RuntimeException e) {
+            ch.close();
             Files.deleteIfExists(path);
             throw e;
+        }
+    }
+
+    /**
+     * The descriptor number of an open file channel (the JDK keeps it private; Spark's launcher opens java.io and
+     * sun.nio.ch to unnamed modules), or -1 where it cannot be read or there is no /proc to open it through.
+     */
+    private static int descriptor(FileChannel ch) {
+        if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
+            return -1;
+        }
+        try {
+            java.lang.reflect.Field fdField = ch.getClass().getDeclaredField("fd");
+            fdField.setAccessible(true);
+            java.io.FileDescriptor fd = (java.io.FileDescriptor) fdField.get(ch);
+            java.lang.reflect.Field number = java.io.FileDescriptor.class.getDeclaredField("fd");
+            number.setAccessible(true);
+            return number.getInt(fd);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -155,7 +192,7 @@ final class SharedMemoryLink {
     /** The accepting side: maps the dialler's file if it carries {@code token}; an IOException otherwise. */
     static SharedMemoryLink open(String name, long token) throws IOException {
         Path path = Path.of(name);
-        if (!path.getParent().equals(DIRECTORY) || !path.getFileName().toString().startsWith("sparkvi-allreduce-")) {
+        if (!isAllReduceFile(path)) {
             throw new IOException("not an all-reduce file: " + name);
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -170,21 +207,53 @@ final class SharedMemoryLink {
                     || fileSize((int) Math.min(capacity, Integer.MAX_VALUE)) != size) {
                 throw new IOException(name + " is not the file the peer offered (another host's, or a stale one)");
             }
-            return new SharedMemoryLink(path, token, (int) capacity, map, 1);
+            return new SharedMemoryLink(path, name, null, token, (int) capacity, map, 1);
         }
     }
 
+    /**
+     * A file of this class: by its name in /dev/shm, or a dialler's descriptor of one whose name is gone
+     * ({@code /proc/<pid>/fd/<n>} whose link reads {@code /dev/shm/sparkvi-allreduce-… (deleted)}).
+     */
+    private static boolean isAllReduceFile(Path path) {
+        if (path.getParent() != null && path.getParent().equals(DIRECTORY)) {
+            return path.getFileName().toString().startsWith("sparkvi-allreduce-");
+        }
+        if (!path.toString().matches("/proc/[0-9]+/fd/[0-9]+")) {
+            return false;
+        }
+        try {
+            String target = Files.readSymbolicLink(path).toString();
+            return target.startsWith(DIRECTORY.resolve("sparkvi-allreduce-").toString());
+        } catch (IOException | RuntimeException e) { // no such process or descriptor, or not ours to read
+            return false;
+        }
+    }
+
+    /** The file's name in /dev/shm (removed by {@link #create} already where the descriptor could be offered). */
+    Path name() {
+        return path;
+    }
+
+    /** What the peer opens ({@link #open}): the file's name, or the dialler's descriptor of it once the name is gone. */
     String path() {
-        return path.toString();
+        return offered;
     }
 
     long token() {
         return token;
     }
 
-    /** Removes the file's name (the dialler, once the peer has mapped it or declined): the mappings stay valid. */
+    /**
+     * The dialler, once the peer has mapped the file or declined: removes its name if it still has one, and closes the
+     * descriptor the peer opened it through. The mappings stay valid.
+     */
     void unlink() {
         try {
+            if (held != null) {
+                held.close();
+                held = null;
+            }
             Files.deleteIfExists(path);
         } catch (IOException ignored) {
             // a name left in /dev/shm costs memory, not correctness; nothing else to do from here

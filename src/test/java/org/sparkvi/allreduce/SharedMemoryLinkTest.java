@@ -43,12 +43,18 @@ class SharedMemoryLinkTest {
         pool.shutdownNow();
     }
 
-    /** A pair of linked ends: the dialler's (side 0) and the acceptor's (side 1); the file's name already removed. */
+    /**
+     * A pair of linked ends: the dialler's (side 0) and the acceptor's (side 1). The file has no name in /dev/shm from
+     * the moment create() returns (the peer opens it through the dialler's descriptor), so a dialler killed at any
+     * later point leaves nothing there.
+     */
     static SharedMemoryLink[] pair(int capacity) throws IOException {
         SharedMemoryLink a = SharedMemoryLink.create(capacity);
+        assertTrue(a.path().matches("/proc/" + ProcessHandle.current().pid() + "/fd/[0-9]+"), a.path());
+        assertFalse(Files.exists(a.name()), "the file's name outlived create()");
         SharedMemoryLink b = SharedMemoryLink.open(a.path(), a.token());
         a.unlink();
-        assertFalse(Files.exists(Path.of(a.path())));
+        assertFalse(Files.exists(a.name()));
         return new SharedMemoryLink[] {a, b};
     }
 
@@ -140,12 +146,30 @@ class SharedMemoryLinkTest {
     }
 
     @Test
-    void aFileWithAnotherTokenOrOutsideDevShmIsRefused() throws Exception {
+    void aFileWithAnotherTokenOrOutsideDevShmOrAnotherDescriptorIsRefused() throws Exception {
         SharedMemoryLink a = SharedMemoryLink.create(4096);
         try {
             IOException e = assertThrows(IOException.class, () -> SharedMemoryLink.open(a.path(), a.token() + 1));
             assertTrue(e.getMessage().contains("not the file the peer offered"), e.getMessage());
             assertThrows(IOException.class, () -> SharedMemoryLink.open("/tmp/sparkvi-allreduce-x", a.token()));
+            // a descriptor of this process that is not an all-reduce file
+            Path notARing = Files.createTempFile("not-a-ring", ".bin");
+            try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(notARing,
+                    java.nio.file.StandardOpenOption.READ)) {
+                String proc = null;
+                for (String fd : new java.io.File("/proc/self/fd").list()) {
+                    Path link = Path.of("/proc/self/fd", fd);
+                    if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(notARing)) {
+                        proc = "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+                    }
+                }
+                assertTrue(proc != null, "the open temporary file's descriptor");
+                String descriptor = proc;
+                IOException refused = assertThrows(IOException.class, () -> SharedMemoryLink.open(descriptor, a.token()));
+                assertTrue(refused.getMessage().contains("not an all-reduce file"), refused.getMessage());
+            } finally {
+                Files.deleteIfExists(notARing);
+            }
         } finally {
             a.unlink();
             a.unmap();
