@@ -298,28 +298,28 @@ public final class PeerMesh implements AutoCloseable {
         SharedMemoryLink link = links[q];
         if (link == null) {
             queue(q, () -> writeFully(ch, data));
-        } else if (!inline(q, data.remaining(), () -> link.write(data, () -> alive(q)))) {
-            queue(q, () -> link.write(data, () -> alive(q)));
+        } else {
+            writeShared(q, data.remaining(), () -> link.write(data, () -> alive(q)));
         }
     }
 
     /**
-     * Writes to a shared-memory peer on the caller's thread when the whole message fits in the ring now and nothing
-     * for that peer waits on the sender thread (so the order holds): such a write never waits, so it cannot deadlock,
-     * and it saves the hand-over, while a sender thread copying beside the arithmetic takes turns with it on the same
-     * core. Returns false when the message must be queued.
+     * A write to a shared-memory peer: on the caller's thread when the whole message fits in the ring now and nothing
+     * for that peer waits on the sender thread (so the order holds), else queued. Such a write never waits, so it
+     * cannot deadlock, and it saves the hand-over, while a sender thread copying beside the arithmetic takes turns
+     * with it on the same core.
      */
-    private boolean inline(int q, long bytes, Io write) {
+    private void writeShared(int q, long bytes, Io write) {
         Future<?> before = lastQueued[q];
         if ((before != null && !before.isDone()) || links[q].roomNow() < bytes) {
-            return false;
+            queue(q, write);
+            return;
         }
         try {
             receiving(q, write); // marked as a receive is: close() leaves the map to the thread that touches it
         } catch (IOException e) { // reported where a queued send's failure is: at the flush
             pending.add(java.util.concurrent.CompletableFuture.failedFuture(e));
         }
-        return true;
     }
 
     /** An exchange's piece of I/O, run on the sender thread or by a receive. */
@@ -351,9 +351,7 @@ public final class PeerMesh implements AutoCloseable {
         if (link == null) {
             throw new IllegalStateException(names[q] + " is not linked through shared memory");
         }
-        if (!inline(q, (long) Float.BYTES * len, () -> link.writeFloats(src, off, len, () -> alive(q)))) {
-            queue(q, () -> link.writeFloats(src, off, len, () -> alive(q)));
-        }
+        writeShared(q, (long) Float.BYTES * len, () -> link.writeFloats(src, off, len, () -> alive(q)));
     }
 
     /** Fills {@code dst[off, off + len)} with little-endian floats from rank q (through {@code staging} over TCP). */

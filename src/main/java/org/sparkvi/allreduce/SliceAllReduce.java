@@ -209,10 +209,7 @@ public final class SliceAllReduce implements AutoCloseable {
         int n = to - from;
         for (int k = 1; k < ranks; k++) {
             int q = (rank - k + ranks) % ranks;
-            ByteBuffer in = slots[q].clear().limit(Double.BYTES * scalars);
-            mesh.receive(q, in);
-            all[q] = new double[scalars];
-            in.flip().asDoubleBuffer().get(all[q]);
+            all[q] = receiveScalars(q);
             if (received[q] == null) {
                 received[q] = new float[n];
             }
@@ -253,10 +250,7 @@ public final class SliceAllReduce implements AutoCloseable {
         started = false;
         double[][] all = new double[ranks][];
         all[rank] = myScalars.clone();
-        ByteBuffer in = slots[peer].clear().limit(Double.BYTES * scalars);
-        mesh.receive(peer, in);
-        all[peer] = new double[scalars];
-        in.flip().asDoubleBuffer().get(all[peer]);
+        all[peer] = receiveScalars(peer);
         boolean updating = proceed.test(all);
         int n = to - from;
         if (staged == null) {
@@ -283,6 +277,15 @@ public final class SliceAllReduce implements AutoCloseable {
         }
         mesh.flush();
         return all;
+    }
+
+    /** The scalars that open rank q's float32 reduce-scatter message. */
+    private double[] receiveScalars(int q) throws IOException {
+        ByteBuffer in = slots[q].clear().limit(Double.BYTES * scalars);
+        mesh.receive(q, in);
+        double[] values = new double[scalars];
+        in.flip().asDoubleBuffer().get(values);
+        return values;
     }
 
     /**
