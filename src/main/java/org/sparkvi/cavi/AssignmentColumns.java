@@ -1,18 +1,17 @@
 package org.sparkvi.cavi;
 
 import java.util.List;
-import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.sparkvi.io.ColumnarParquetFile;
+import org.sparkvi.io.PlainColumn;
 
 /**
  * The rows of one partition's assignments, event after event of its blocks, written straight into the Parquet
  * columns of {@link Assignments#SCHEMA}: the id from the block's UTF-8 bytes (no String per event), the catalogue
  * index, the most likely cluster, its probability, and every responsibility as a list of K doubles.
  */
-final class AssignmentColumns implements ColumnarParquetFile.Rows {
+final class AssignmentColumns implements ColumnarParquetFile.PlainRows {
     /** {@link Assignments#SCHEMA} in Parquet's terms, the list in the standard three-level form Spark writes. */
     static final MessageType PARQUET_SCHEMA = MessageTypeParser.parseMessageType("message spark_schema {"
             + " required binary id (STRING); required int64 index; required int32 cluster; required double probability;"
@@ -43,30 +42,28 @@ final class AssignmentColumns implements ColumnarParquetFile.Rows {
         return 8 * (k + 2) + 4 + 16;
     }
 
-    /** Rows come in order, so a cursor (block, event) replaces the row number. */
+    /** Row groups come in order, so a cursor (block, event) replaces the row number. */
     @Override
-    public void write(long row, ColumnWriter[] columns) {
-        EventBlock b = blocks.get(block);
-        while (n == b.size) {
-            b = blocks.get(++block);
-            n = 0;
+    public void write(long from, long to, PlainColumn[] columns) {
+        for (long row = from; row < to; row++) {
+            EventBlock b = blocks.get(block);
+            while (n == b.size) {
+                b = blocks.get(++block);
+                n = 0;
+            }
+            responsibilities.of(b, n, r);
+            int best = ClusterEvents.argmax(r);
+            if (b.hasId(n)) {
+                columns[0].writeBinary(b.idBytes, b.idFrom(n), b.idEnd[n] - b.idFrom(n));
+            } else {
+                byte[] missing = b.missingId(n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                columns[0].writeBinary(missing, 0, missing.length);
+            }
+            columns[1].writeLong(b.index[n]);
+            columns[2].writeInt(best);
+            columns[3].writeDouble(r[best]);
+            columns[4].writeDoubles(r, 0, r.length);
+            n++;
         }
-        responsibilities.of(b, n, r);
-        int best = ClusterEvents.argmax(r);
-        columns[0].write(id(b, n), 0, 0);
-        columns[1].write(b.index[n], 0, 0);
-        columns[2].write(best, 0, 0);
-        columns[3].write(r[best], 0, 0);
-        // repetition level 0 opens the row's list, 1 continues it; definition level 1: the element is present
-        for (int c = 0; c < r.length; c++) {
-            columns[4].write(r[c], c == 0 ? 0 : 1, 1);
-        }
-        n++;
-    }
-
-    /** The id's bytes as they sit in the block, or "#index" where the catalogue had none (as {@link EventBlock#idOf}). */
-    private static Binary id(EventBlock b, int n) {
-        return b.hasId(n) ? Binary.fromReusedByteArray(b.idBytes, b.idFrom(n), b.idEnd[n] - b.idFrom(n))
-                : Binary.fromString(b.missingId(n));
     }
 }

@@ -41,7 +41,7 @@ public final class Assignments {
                 List<EventBlock> part = new java.util.ArrayList<>();
                 it.forEachRemaining(part::add);
                 long n = AssignmentColumns.rows(part);
-                ColumnarParquetFile.write(conf.value().value(), new Path(dir, String.format("part-%05d.parquet", p)),
+                ColumnarParquetFile.writePlain(conf.value().value(), new Path(dir, String.format("part-%05d.parquet", p)),
                         AssignmentColumns.PARQUET_SCHEMA, footer, n, bytesPerRow,
                         new AssignmentColumns(part, kernel.value()));
                 return List.of(n).iterator();

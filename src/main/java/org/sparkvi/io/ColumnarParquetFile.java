@@ -11,6 +11,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -21,9 +22,10 @@ import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * One Parquet file written value by value into its columns' writers (parquet-column's {@link ColumnWriteStore}, the
- * layer under parquet-hadoop's record writer), for tables whose rows already sit in columns: no row objects, no
- * record-consumer bookkeeping per field. Snappy pages, PLAIN encoding (no dictionary: the tables written this way
+ * One Parquet file written for tables whose rows already sit in columns, with no row objects and no record-consumer
+ * bookkeeping per field: either value by value into its columns' writers (parquet-column's {@link ColumnWriteStore},
+ * the layer under parquet-hadoop's record writer; any schema), or as pages laid out by {@link PlainColumn} (required
+ * columns and lists of doubles; for large tables). Snappy pages, PLAIN encoding (no dictionary: the tables written this way
  * are unique ids and probabilities), statistics kept. The file is written under a hidden temporary name beside
  * the target and renamed onto it when complete, so a task retried by Spark replaces its own earlier attempt and a
  * reader never sees half a file; on the local file system no {@code .crc} file is written beside it.
@@ -36,6 +38,13 @@ public final class ColumnarParquetFile {
     }
 
     private static final long ROW_GROUP_BYTES = 64L << 20;
+    /**
+     * No dictionary: the tables written this way are unique ids and probabilities. The values-writer factory is our
+     * own: parquet-column's default one is a single shared instance that every {@code ParquetProperties} built in the
+     * JVM re-initialises with its own settings (Spark's writer turns the dictionary back on for the next file here).
+     */
+    private static final ParquetProperties PROPERTIES = ParquetProperties.builder().withDictionaryEncoding(false)
+            .withValuesWriterFactory(new DefaultValuesWriterFactory()).build();
 
     private ColumnarParquetFile() {
     }
@@ -46,35 +55,71 @@ public final class ColumnarParquetFile {
      */
     public static void write(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
                              long rows, int bytesPerRow, Rows source) throws IOException {
+        write(conf, target, schema, footer, rows, bytesPerRow, (pages, from, to) -> {
+            ColumnWriteStore store = PROPERTIES.newColumnWriteStore(schema, pages, pages);
+            List<ColumnDescriptor> descriptors = schema.getColumns();
+            ColumnWriter[] columns = new ColumnWriter[descriptors.size()];
+            for (int c = 0; c < columns.length; c++) {
+                columns[c] = store.getColumnWriter(descriptors.get(c));
+            }
+            for (long row = from; row < to; row++) {
+                source.write(row, columns);
+                store.endRecord();
+            }
+            store.close(); // flushes the last pages into the page store
+        });
+    }
+
+    /** Writes rows {@code from} (inclusive) to {@code to} (exclusive) of the source, each column's rows in order. */
+    @FunctionalInterface
+    public interface PlainRows {
+        void write(long from, long to, PlainColumn[] columns);
+    }
+
+    /**
+     * As {@link #write(Configuration, Path, MessageType, java.util.Map, long, int, Rows)}, the pages laid out by
+     * {@link PlainColumn} (required columns and required lists of required doubles only).
+     */
+    public static void writePlain(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
+                                  long rows, int bytesPerRow, PlainRows source) throws IOException {
+        write(conf, target, schema, footer, rows, bytesPerRow, (pages, from, to) -> {
+            List<ColumnDescriptor> descriptors = schema.getColumns();
+            PlainColumn[] columns = new PlainColumn[descriptors.size()];
+            for (int c = 0; c < columns.length; c++) {
+                columns[c] = new PlainColumn(pages.getPageWriter(descriptors.get(c)), descriptors.get(c));
+            }
+            source.write(from, to, columns);
+            for (PlainColumn c : columns) {
+                c.close();
+            }
+        });
+    }
+
+    /** Fills one row group's column chunks with rows {@code from} to {@code to}. */
+    @FunctionalInterface
+    private interface RowGroup {
+        void write(ColumnChunkPageWriteStore pages, long from, long to) throws IOException;
+    }
+
+    private static void write(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
+                              long rows, int bytesPerRow, RowGroup group) throws IOException {
         FileSystem fs = FileSystems.withoutChecksums(target, conf);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
-        ParquetProperties props = ParquetProperties.builder().withDictionaryEncoding(false).build();
-        CodecFactory codecs = new CodecFactory(conf, props.getPageSizeThreshold());
+        CodecFactory codecs = new CodecFactory(conf, PROPERTIES.getPageSizeThreshold());
         try {
             ParquetFileWriter file = new ParquetFileWriter(outputFile(fs, tmp), schema, ParquetFileWriter.Mode.CREATE,
                     ROW_GROUP_BYTES, 0);
             file.start();
-            List<ColumnDescriptor> descriptors = schema.getColumns();
             long groupRows = Math.max(1, ROW_GROUP_BYTES / Math.max(1, bytesPerRow));
             for (long from = 0; from < rows; from += groupRows) {
                 long to = Math.min(rows, from + groupRows);
                 ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
                         codecs.getCompressor(CompressionCodecName.SNAPPY), schema, HeapByteBufferAllocator.getInstance(),
-                        props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
-                ColumnWriteStore store = props.newColumnWriteStore(schema, pages, pages);
-                ColumnWriter[] columns = new ColumnWriter[descriptors.size()];
-                for (int c = 0; c < columns.length; c++) {
-                    columns[c] = store.getColumnWriter(descriptors.get(c));
-                }
-                for (long row = from; row < to; row++) {
-                    source.write(row, columns);
-                    store.endRecord();
-                }
+                        PROPERTIES.getColumnIndexTruncateLength(), PROPERTIES.getPageWriteChecksumEnabled());
+                group.write(pages, from, to);
                 file.startBlock(to - from);
-                store.flush();
                 pages.flushToFileWriter(file);
                 file.endBlock();
-                store.close();
                 pages.close();
             }
             file.end(new HashMap<>(footer));

@@ -1,0 +1,276 @@
+package org.sparkvi.io;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * One column chunk written as PLAIN-encoded version-1 data pages straight from primitive values, the bytes laid out
+ * here instead of value by value through parquet-column's {@code ColumnWriter}: at 10⁷ assignments (12 values a row)
+ * that writer's level encoders and per-value bookkeeping took most of the job's longest write.
+ * <p>
+ * Two shapes, which cover the tables written this way: a required primitive column (no levels; one value a row),
+ * and a required list of required doubles ({@code required group (LIST) { repeated group list { required double
+ * element; } }}: repetition and definition levels of width 1; one non-empty list a row). A page ends at a row
+ * boundary once it holds about {@link #PAGE_BYTES} of values, with its min/max statistics, as parquet-column's
+ * writer makes them; the page writer compresses it and builds the column and offset indexes.
+ * <p>
+ * Page layout (format spec, "Data Pages"): for a list, the repetition levels, then the definition levels, each an
+ * RLE/bit-packed hybrid run prefixed by its 4-byte little-endian length; then the values, little-endian (a binary
+ * value: its 4-byte length, then its bytes). Repetition levels are one bit-packed run (0 opens a row's list, 1
+ * continues it; padded to whole bytes); definition levels are one RLE run of 1s (every element present).
+ */
+public final class PlainColumn {
+    /** Values per page before it is closed at the next row end: parquet-column's default page size. */
+    static final int PAGE_BYTES = 1 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final PageWriter pages;
+    private final ColumnDescriptor column;
+    private final boolean list;
+    private byte[] values = new byte[PAGE_BYTES + (PAGE_BYTES >> 3)];
+    private int size;
+    private int valueCount;
+    private int rowCount;
+    /** The page's repetition levels of a list column, a bit a value (bit i of word i/64: LSB-first bytes). */
+    private long[] repetition = new long[1024];
+    private double minDouble;
+    private double maxDouble;
+    private long minLong;
+    private long maxLong;
+    private boolean sawNaN;
+    private int minBinaryFrom = -1;
+    private int minBinaryLength;
+    private int maxBinaryFrom = -1;
+    private int maxBinaryLength;
+
+    PlainColumn(PageWriter pages, ColumnDescriptor column) {
+        this.pages = pages;
+        this.column = column;
+        this.list = column.getMaxRepetitionLevel() > 0;
+        if (!(column.getMaxRepetitionLevel() == 0 && column.getMaxDefinitionLevel() == 0
+                || list && column.getMaxRepetitionLevel() == 1 && column.getMaxDefinitionLevel() == 1)) {
+            throw new IllegalArgumentException(column + ": neither a required column nor a required list of required values");
+        }
+        resetPage();
+    }
+
+    public void writeDouble(double v) {
+        requireFlat();
+        putDouble(v);
+        endRow(1);
+    }
+
+    public void writeLong(long v) {
+        requireFlat();
+        room(8);
+        LONGS.set(values, size, v);
+        size += 8;
+        minLong = Math.min(minLong, v);
+        maxLong = Math.max(maxLong, v);
+        endRow(1);
+    }
+
+    public void writeInt(int v) {
+        requireFlat();
+        room(4);
+        INTS.set(values, size, v);
+        size += 4;
+        minLong = Math.min(minLong, v);
+        maxLong = Math.max(maxLong, v);
+        endRow(1);
+    }
+
+    /** A binary (string) value: {@code len} bytes of {@code bytes} from {@code from}. */
+    public void writeBinary(byte[] bytes, int from, int len) {
+        requireFlat();
+        room(4 + len);
+        INTS.set(values, size, len);
+        int at = size + 4;
+        System.arraycopy(bytes, from, values, at, len);
+        size = at + len;
+        // min and max by unsigned lexicographic order (the order of a STRING column's statistics), kept as positions
+        if (minBinaryFrom < 0 || Arrays.compareUnsigned(values, at, at + len, values, minBinaryFrom,
+                minBinaryFrom + minBinaryLength) < 0) {
+            minBinaryFrom = at;
+            minBinaryLength = len;
+        }
+        if (maxBinaryFrom < 0 || Arrays.compareUnsigned(values, at, at + len, values, maxBinaryFrom,
+                maxBinaryFrom + maxBinaryLength) > 0) {
+            maxBinaryFrom = at;
+            maxBinaryLength = len;
+        }
+        endRow(1);
+    }
+
+    /** One row's list: {@code len} (at least 1) doubles of {@code v} from {@code from}. */
+    public void writeDoubles(double[] v, int from, int len) {
+        if (!list) {
+            throw new IllegalStateException(column + " is not a list column");
+        }
+        if (len < 1) {
+            throw new IllegalArgumentException(column + ": an empty list is not written by PlainColumn");
+        }
+        int first = valueCount;
+        int words = (first + len + 63) >>> 6;
+        if (words > repetition.length) {
+            repetition = Arrays.copyOf(repetition, Math.max(words, 2 * repetition.length));
+        }
+        for (int i = 0; i < len; i++) {
+            putDouble(v[from + i]);
+        }
+        // level 0 at the row's first value, 1 at the others
+        for (int i = first + 1; i < first + len; i++) {
+            repetition[i >>> 6] |= 1L << i;
+        }
+        endRow(len);
+    }
+
+    /** Writes the last page, if it holds any row. */
+    void close() throws IOException {
+        if (rowCount > 0) {
+            flushPage();
+        }
+    }
+
+    private void requireFlat() {
+        if (list) {
+            throw new IllegalStateException(column + " is a list column");
+        }
+    }
+
+    private void putDouble(double v) {
+        room(8);
+        LONGS.set(values, size, Double.doubleToRawLongBits(v));
+        size += 8;
+        if (v < minDouble) {
+            minDouble = v;
+        }
+        if (v > maxDouble) {
+            maxDouble = v;
+        }
+        sawNaN |= v != v;
+    }
+
+    private void room(int bytes) {
+        if (size + bytes > values.length) {
+            values = Arrays.copyOf(values, Math.max(size + bytes, 2 * values.length));
+        }
+    }
+
+    private void endRow(int valuesInRow) {
+        valueCount += valuesInRow;
+        rowCount++;
+        if (size >= PAGE_BYTES) {
+            try {
+                flushPage();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void flushPage() throws IOException {
+        BytesInput data = BytesInput.from(values, 0, size);
+        Encoding levels = Encoding.BIT_PACKED; // parquet-column's name for "no levels" (maximum level 0)
+        if (list) {
+            data = BytesInput.concat(withLength(bitPackedRun(repetition, valueCount)), withLength(onesRun(valueCount)), data);
+            levels = Encoding.RLE;
+        }
+        // the page writer compresses (a copy) before it returns, so the buffers are reused for the next page
+        pages.writePage(data, valueCount, rowCount, statistics(), levels, levels, Encoding.PLAIN);
+        resetPage();
+    }
+
+    private Statistics<?> statistics() {
+        Statistics<?> stats = Statistics.createStats(column.getPrimitiveType());
+        switch (column.getPrimitiveType().getPrimitiveTypeName()) {
+            case DOUBLE -> {
+                if (sawNaN) { // the writer's own per-value rule, for the rare page that holds a NaN
+                    for (int at = 0; at < size; at += 8) {
+                        stats.updateStats(Double.longBitsToDouble((long) LONGS.get(values, at)));
+                    }
+                } else {
+                    stats.updateStats(minDouble);
+                    stats.updateStats(maxDouble);
+                }
+            }
+            case INT64 -> {
+                stats.updateStats(minLong);
+                stats.updateStats(maxLong);
+            }
+            case INT32 -> {
+                stats.updateStats((int) minLong);
+                stats.updateStats((int) maxLong);
+            }
+            case BINARY -> {
+                stats.updateStats(Binary.fromConstantByteArray(Arrays.copyOfRange(values, minBinaryFrom,
+                        minBinaryFrom + minBinaryLength)));
+                stats.updateStats(Binary.fromConstantByteArray(Arrays.copyOfRange(values, maxBinaryFrom,
+                        maxBinaryFrom + maxBinaryLength)));
+            }
+            default -> throw new IllegalStateException(column + ": type not written by PlainColumn");
+        }
+        return stats;
+    }
+
+    private void resetPage() {
+        size = 0;
+        valueCount = 0;
+        rowCount = 0;
+        Arrays.fill(repetition, 0L);
+        minDouble = Double.POSITIVE_INFINITY;
+        maxDouble = Double.NEGATIVE_INFINITY;
+        sawNaN = false;
+        minLong = Long.MAX_VALUE;
+        maxLong = Long.MIN_VALUE;
+        minBinaryFrom = -1;
+        maxBinaryFrom = -1;
+    }
+
+    /** {@code n} one-bit values as one bit-packed run: header varint(groups·2 + 1), then groups of 8 bits. */
+    static byte[] bitPackedRun(long[] bits, int n) {
+        int groups = (n + 7) >>> 3;
+        byte[] header = varint(((long) groups << 1) | 1);
+        byte[] out = Arrays.copyOf(header, header.length + groups);
+        for (int g = 0; g < groups; g++) {
+            out[header.length + g] = (byte) (bits[g >>> 3] >>> ((g & 7) << 3));
+        }
+        return out;
+    }
+
+    /** {@code n} ones (bit width 1) as one RLE run: header varint(n·2), then the value in one byte. */
+    static byte[] onesRun(int n) {
+        byte[] header = varint((long) n << 1);
+        byte[] out = Arrays.copyOf(header, header.length + 1);
+        out[header.length] = 1;
+        return out;
+    }
+
+    private static BytesInput withLength(byte[] encoded) {
+        byte[] length = new byte[4];
+        INTS.set(length, 0, encoded.length);
+        return BytesInput.concat(BytesInput.from(length), BytesInput.from(encoded));
+    }
+
+    /** ULEB128, as the hybrid encoding's run headers are written. */
+    private static byte[] varint(long v) {
+        byte[] out = new byte[10];
+        int i = 0;
+        while ((v & ~0x7FL) != 0) {
+            out[i++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[i++] = (byte) v;
+        return Arrays.copyOf(out, i);
+    }
+}

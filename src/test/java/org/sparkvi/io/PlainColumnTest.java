@@ -1,0 +1,163 @@
+package org.sparkvi.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkvi.TestSpark;
+
+/**
+ * Pages laid out by {@link PlainColumn} against the same rows written value by value through parquet-column's own
+ * writer: Spark reads the same rows from both; each row group's column chunks have the same values, row counts and
+ * statistics; the column and offset indexes are there, with several pages in the chunks of more than a megabyte; and Spark's filters, which
+ * skip row groups and pages by those statistics, count what the rows hold. The rows cover several pages and row
+ * groups, empty and multi-byte strings, negative numbers, −0.0, infinities, NaN in a flat and in a list column, and
+ * lists of 1 to 7 values.
+ */
+class PlainColumnTest {
+    private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message spark_schema {"
+            + " required binary id (STRING); required int64 index; required int32 cluster; required double probability;"
+            + " required group values (LIST) { repeated group list { required double element; } } }");
+    private static final int ROWS = 300_000;
+    /** About 100,000 rows a row group: three groups. */
+    private static final int BYTES_PER_ROW = (int) ((64L << 20) / 100_000);
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    private record Table(byte[][] ids, long[] index, int[] cluster, double[] probability, double[][] values) {
+    }
+
+    @Test
+    void plainPagesHoldWhatTheValueWriterWritesWithTheSameStatistics() throws Exception {
+        Table t = table(new Random(5));
+        Configuration conf = new Configuration();
+        Map<String, String> footer = Map.of();
+        org.apache.hadoop.fs.Path byValue = new org.apache.hadoop.fs.Path(dir.resolve("by-value.parquet").toString());
+        org.apache.hadoop.fs.Path plain = new org.apache.hadoop.fs.Path(dir.resolve("plain.parquet").toString());
+        ColumnarParquetFile.write(conf, byValue, SCHEMA, footer, ROWS, BYTES_PER_ROW, (row, columns) -> {
+            int r = (int) row;
+            columns[0].write(Binary.fromConstantByteArray(t.ids[r]), 0, 0);
+            columns[1].write(t.index[r], 0, 0);
+            columns[2].write(t.cluster[r], 0, 0);
+            columns[3].write(t.probability[r], 0, 0);
+            for (int i = 0; i < t.values[r].length; i++) {
+                columns[4].write(t.values[r][i], i == 0 ? 0 : 1, 1);
+            }
+        });
+        ColumnarParquetFile.writePlain(conf, plain, SCHEMA, footer, ROWS, BYTES_PER_ROW, (from, to, columns) -> {
+            for (int r = (int) from; r < to; r++) {
+                columns[0].writeBinary(t.ids[r], 0, t.ids[r].length);
+                columns[1].writeLong(t.index[r]);
+                columns[2].writeInt(t.cluster[r]);
+                columns[3].writeDouble(t.probability[r]);
+                columns[4].writeDoubles(t.values[r], 0, t.values[r].length);
+            }
+        });
+
+        try (ParquetFileReader expected = ParquetFileReader.open(HadoopInputFile.fromPath(byValue, conf));
+             ParquetFileReader got = ParquetFileReader.open(HadoopInputFile.fromPath(plain, conf))) {
+            List<BlockMetaData> e = expected.getFooter().getBlocks();
+            List<BlockMetaData> g = got.getFooter().getBlocks();
+            assertEquals(3, g.size(), "row groups");
+            int[] indexedChunks = new int[SCHEMA.getColumns().size()];
+            assertEquals(e.size(), g.size());
+            for (int b = 0; b < g.size(); b++) {
+                assertEquals(e.get(b).getRowCount(), g.get(b).getRowCount());
+                for (int c = 0; c < SCHEMA.getColumns().size(); c++) {
+                    ColumnChunkMetaData ec = e.get(b).getColumns().get(c);
+                    ColumnChunkMetaData gc = g.get(b).getColumns().get(c);
+                    String where = "row group " + b + ", column " + gc.getPath();
+                    assertEquals(ec.getValueCount(), gc.getValueCount(), where);
+                    assertEquals(ec.getStatistics(), gc.getStatistics(), where);
+                    assertEquals(ec.getEncodings(), gc.getEncodings(), where);
+                    OffsetIndex pages = got.readOffsetIndex(gc);
+                    assertTrue(pages.getPageCount() > (c == 0 || c == 4 ? 1 : 0), where + ": " + pages.getPageCount() + " pages");
+                    assertEquals(g.get(b).getRowCount(), pages.getLastRowIndex(pages.getPageCount() - 1,
+                            g.get(b).getRowCount()) + 1, where);
+                    // a chunk holding NaN has no column index, from either writer
+                    boolean indexed = got.readColumnIndex(gc) != null;
+                    assertEquals(expected.readColumnIndex(ec) != null, indexed, where + ": column index");
+                    indexedChunks[c] += indexed ? 1 : 0;
+                }
+            }
+            assertEquals(List.of(3, 3, 3, 2, 2), java.util.Arrays.stream(indexedChunks).boxed().toList(),
+                    "chunks with a column index, per column");
+        }
+
+        SparkSession spark = TestSpark.get();
+        Dataset<Row> e = spark.read().parquet(byValue.toString());
+        Dataset<Row> g = spark.read().parquet(plain.toString());
+        assertEquals(ROWS, g.count());
+        assertEquals(0, e.exceptAll(g).count(), "rows of the value writer's file missing from the plain pages' file");
+        assertEquals(0, g.exceptAll(e).count(), "rows of the plain pages' file missing from the value writer's file");
+        // filters Spark pushes into the reader (row groups and pages skipped by their min and max)
+        long lowIndex = t.index[ROWS / 2];
+        String lowId = new String(t.ids[ROWS / 3], StandardCharsets.UTF_8);
+        Column[] filters = {col("index").lt(lowIndex), col("cluster").equalTo(3), col("probability").gt(0.75),
+            col("id").leq(lowId), element_at(col("values"), 1).gt(0.5)};
+        long[] truth = {count(t, r -> t.index[r] < lowIndex), count(t, r -> t.cluster[r] == 3),
+            count(t, r -> t.probability[r] > 0.75 || Double.isNaN(t.probability[r])), count(t, r -> compareUtf8(t.ids[r], t.ids[ROWS / 3]) <= 0),
+            count(t, r -> t.values[r][0] > 0.5 || Double.isNaN(t.values[r][0]))};
+        for (int f = 0; f < filters.length; f++) {
+            assertEquals(truth[f], g.where(filters[f]).count(), "filter " + filters[f]);
+        }
+    }
+
+    /** Spark orders strings as unsigned bytes and NaN above every double (the truth the filters are held to). */
+    private static int compareUtf8(byte[] a, byte[] b) {
+        return java.util.Arrays.compareUnsigned(a, b);
+    }
+
+    private static long count(Table t, java.util.function.IntPredicate p) {
+        long n = 0;
+        for (int r = 0; r < ROWS; r++) {
+            n += p.test(r) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static Table table(Random rnd) {
+        byte[][] ids = new byte[ROWS][];
+        long[] index = new long[ROWS];
+        int[] cluster = new int[ROWS];
+        double[] probability = new double[ROWS];
+        double[][] values = new double[ROWS][];
+        String[] stems = {"", "us", "séisme", "地震", "ak"};
+        double[] specials = {-0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (int r = 0; r < ROWS; r++) {
+            String stem = stems[rnd.nextInt(stems.length)];
+            ids[r] = (r % 1000 == 7 ? "" : stem + rnd.nextInt(1 << (1 + rnd.nextInt(30)))).getBytes(StandardCharsets.UTF_8);
+            index[r] = rnd.nextLong() >> rnd.nextInt(64);
+            cluster[r] = rnd.nextInt(20) - 4;
+            // NaN only in one row group of each double column: the others keep a column index
+            probability[r] = r > 250_000 && r % 9_973 == 0 ? Double.NaN
+                    : r % 7_919 == 0 ? specials[rnd.nextInt(specials.length)] : rnd.nextDouble() * 2 - 0.5;
+            values[r] = new double[1 + rnd.nextInt(7)];
+            for (int i = 0; i < values[r].length; i++) {
+                values[r][i] = r > 100_000 && r < 200_000 && r % 10_007 == 0 && i == 0 ? Double.NaN : rnd.nextGaussian();
+            }
+        }
+        return new Table(ids, index, cluster, probability, values);
+    }
+}
