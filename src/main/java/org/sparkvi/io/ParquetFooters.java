@@ -34,6 +34,18 @@ public final class ParquetFooters {
             }
             return rows;
         }
+
+        /**
+         * The 0-based row, in the file, at which a split of [start, start + length) begins: the rows of the groups
+         * before its first (a range's groups are consecutive, since the groups' midpoints grow with their order).
+         */
+        long firstRowIn(long start) {
+            long rows = 0;
+            for (int g = 0; g < groupRows.length && groupMidpoints[g] < start; g++) {
+                rows += groupRows[g];
+            }
+            return rows;
+        }
     }
 
     /** File (as Spark's {@code _metadata.file_path} spells it) → its footer. */

@@ -87,6 +87,51 @@ class ParquetBatchesIngestTest {
         }
     }
 
+    /**
+     * A file of many row groups, read as several splits (two tasks' worth, four splits each): the row of every
+     * record in its file is counted from the footers, not read from Spark, and must be the row Spark's SQL path
+     * gives it, for the events (their record index) and for the quarantined records (their row).
+     */
+    @Test
+    void rowsOfAFileOfManyRowGroupsReadInSeveralSplitsKeepTheirRowInTheFile() throws java.io.IOException {
+        SparkSession spark = TestSpark.get();
+        String generated = dir.resolve("generated-for-row-groups.parquet").toString();
+        SyntheticComCat.write(spark, generated, 20_000, 1, 3);
+        String path = dir.resolve("row-groups.parquet").toString();
+        // every 499th id's latitude out of range: rejections spread over the row groups
+        spark.read().parquet(generated).withColumn("latitude", org.apache.spark.sql.functions.when(
+                        org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.hash(
+                                org.apache.spark.sql.functions.col("id")), org.apache.spark.sql.functions.lit(499))
+                                .equalTo(0), org.apache.spark.sql.functions.lit(95.0))
+                        .otherwise(org.apache.spark.sql.functions.col("latitude")))
+                .coalesce(1).write().option("parquet.block.size", 16 * 1024).parquet(path);
+        java.io.File file;
+        try (var files = java.nio.file.Files.list(Path.of(path))) {
+            file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow().toFile();
+        }
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toString()),
+                        new org.apache.hadoop.conf.Configuration()))) {
+            assertTrue(reader.getRowGroups().size() >= 8, reader.getRowGroups().size() + " row groups");
+        }
+
+        CoordinateSystem ecef = CoordinateSystem.of(CoordinateSystem.Kind.ECEF);
+        LoadedCatalogue columnar = CatalogueLoader.load(spark, new CatalogueLoader.Request(path, CatalogueFormat.PARQUET,
+                ecef, StrengthSpec.MAG10, null, 0, true));
+        LoadedCatalogue rows = CatalogueLoader.load(spark, new CatalogueLoader.Request(path, CatalogueFormat.PARQUET,
+                ecef, StrengthSpec.MAG10, null, 3, true));
+        try {
+            assertEquals(20_000, columnar.records());
+            assertTrue(columnar.rejectedByReason().get("latitude_out_of_range") > 10, columnar.rejectedByReason().toString());
+            assertEquals(rows.rejectedByReason(), columnar.rejectedByReason());
+            assertEquals(events(rows), events(columnar));
+            assertEquals(rejections(rows), rejections(columnar));
+        } finally {
+            columnar.release();
+            rows.release();
+        }
+    }
+
     /** Each event as text, by record index: every column a block keeps. */
     private static Map<Long, String> events(LoadedCatalogue c) {
         Map<Long, String> out = new TreeMap<>();
