@@ -18,7 +18,8 @@ public final class TestSpark {
             spark = SparkSession.builder().master("local[4,3]").appName("sparkvi-tests")
                     .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1").config("spark.barrier.sync.timeout", "120s")
-                    .config(org.sparkvi.cavi.CaviEstimator.LOCAL_FIT_SETTING, "0").config("spark.driver.bindAddress", "127.0.0.1")
+                    .config(org.sparkvi.cavi.CaviEstimator.LOCAL_FIT_SETTING, "0")
+                    .config(org.sparkvi.cavi.CaviEstimator.IN_PROCESS_SETTING, "false").config("spark.driver.bindAddress", "127.0.0.1")
                     .getOrCreate();
         }
         return spark;

@@ -24,7 +24,8 @@ import org.sparkvi.cavi.DataMoments;
 import org.sparkvi.cavi.EventBlock;
 import org.sparkvi.cavi.HyperparameterSpec;
 import org.sparkvi.cavi.Hyperparameters;
-import org.sparkvi.cavi.SparkCaviData;
+import org.sparkvi.cavi.CaviData;
+import org.sparkvi.cavi.CaviEstimator;
 import org.sparkvi.cavi.SyntheticCatalogue;
 import org.sparkvi.cavi.VariationalParameters;
 import org.sparkvi.spark.SparkSessions;
@@ -111,7 +112,7 @@ public final class CaviBenchmark implements java.util.concurrent.Callable<Intege
         // CAVI: fixed iterations, each timed by the listener
         DataMoments m = blocks.treeAggregate(new DataMoments(d), (a, b) -> a.add(b), DataMoments::merge, 2);
         Hyperparameters h = HyperparameterSpec.defaults().resolve(m, k);
-        SparkCaviData data = new SparkCaviData(spark, blocks, d);
+        CaviData data = CaviEstimator.data(spark, blocks, n, d); // what the cavi command passes over
         CaviOptions o = CaviOptions.defaults().withK(k).withMaxIter(iterations).withTol(0).withRestarts(1);
         List<Double> seconds = new ArrayList<>();
         CaviListener timer = new CaviListener() {

@@ -61,10 +61,30 @@ public final class OrderedTreeAggregate {
      */
     public static <T, U> U inMemory(List<? extends List<T>> partitions, Zero<U> zero, Function2<U, T, U> seqOp,
                                     Function2<U, U, U> combOp, int fanIn) {
+        return inMemory(partitions, zero, seqOp, combOp, fanIn, null);
+    }
+
+    /**
+     * As {@link #inMemory(List, Zero, Function2, Function2, int)}, the partitions folded at once on {@code threads}
+     * (null: one after another on the caller's thread): each fold starts from its own zero and the merge tree is
+     * unchanged, so the bits are too.
+     */
+    public static <T, U> U inMemory(List<? extends List<T>> partitions, Zero<U> zero, Function2<U, T, U> seqOp,
+                                    Function2<U, U, U> combOp, int fanIn, java.util.concurrent.ForkJoinPool threads) {
         try {
             List<Tuple2<Integer, U>> level = new ArrayList<>();
-            for (int i = 0; i < partitions.size(); i++) {
-                level.add(new Tuple2<>(i, foldPartition(partitions.get(i).iterator(), zero, seqOp)));
+            if (threads == null || partitions.size() < 2) {
+                for (int i = 0; i < partitions.size(); i++) {
+                    level.add(new Tuple2<>(i, foldPartition(partitions.get(i).iterator(), zero, seqOp)));
+                }
+            } else {
+                List<java.util.concurrent.ForkJoinTask<U>> folds = new ArrayList<>();
+                for (List<T> p : partitions) {
+                    folds.add(threads.submit(() -> foldPartition(p.iterator(), zero, seqOp)));
+                }
+                for (int i = 0; i < folds.size(); i++) {
+                    level.add(new Tuple2<>(i, join(folds.get(i))));
+                }
             }
             while (level.size() > fanIn) {
                 List<Tuple2<Integer, U>> next = new ArrayList<>();
@@ -112,6 +132,15 @@ public final class OrderedTreeAggregate {
     }
 
     /** A partition's elements folded into a fresh zero, in order. */
+    /** The task's result, its own exception rethrown as it was thrown (not wrapped). */
+    private static <U> U join(java.util.concurrent.ForkJoinTask<U> task) throws Exception {
+        try {
+            return task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+        }
+    }
+
     private static <T, U> U foldPartition(java.util.Iterator<T> it, Zero<U> zero, Function2<U, T, U> seqOp)
             throws Exception {
         U acc = zero.get();

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkvi.TestSpark;
 
 /**
- * A catalogue small enough to be fitted on the driver ({@link CaviEstimator#LOCAL_FIT_SETTING}) gives the same bits
- * as the fit on the executors, for 1, 3 and 8 partitions: every ELBO of every restart, the means, the Gamma
- * parameters, the moments and the final E-step's counts; and only the read and the collect of the blocks are
- * Spark jobs.
+ * A catalogue fitted on the driver gives the same bits as the fit on the executors, for 1, 3 and 8 partitions:
+ * every ELBO of every restart, the means, the Gamma parameters, the moments and the final E-step's counts; and
+ * only the read and the hand-over of the blocks are Spark jobs. Both ways to the driver: blocks collected (a small
+ * catalogue, {@link CaviEstimator#LOCAL_FIT_SETTING}) and, in local mode, the cached blocks themselves passed over
+ * on the driver's threads ({@link CaviEstimator#IN_PROCESS_SETTING}).
  */
 class LocalFitTest {
     @TempDir
@@ -26,16 +27,25 @@ class LocalFitTest {
 
     @Test
     void driverFitEqualsExecutorFitBitForBit() throws Exception {
+        driverFitEqualsExecutorFit(false, "Collect the");
+    }
+
+    @Test
+    void inProcessFitOverTheCachedBlocksEqualsExecutorFitBitForBit() throws Exception {
+        driverFitEqualsExecutorFit(true, "Hand the");
+    }
+
+    private void driverFitEqualsExecutorFit(boolean inProcess, String handOver) throws Exception {
         SparkSession spark = TestSpark.get();
         String catalogue = SyntheticParquet.identity(spark, dir, new SyntheticCatalogue(SparkCaviTest.CENTERS,
                 SparkCaviTest.RATES, SparkCaviTest.PI, SparkCaviTest.TAU), 2, 11, 3000);
         for (int partitions : new int[] {1, 3, 8}) {
-            CaviResult executors = fit(spark, catalogue, partitions, "0");
+            CaviResult executors = fit(spark, catalogue, partitions, "0", false);
             JobCounter jobs = new JobCounter();
             spark.sparkContext().addSparkListener(jobs);
             CaviResult driver;
             try {
-                driver = fit(spark, catalogue, partitions, null);
+                driver = fit(spark, catalogue, partitions, inProcess ? "0" : null, inProcess);
             } finally {
                 spark.sparkContext().listenerBus().waitUntilEmpty();
                 spark.sparkContext().removeSparkListener(jobs);
@@ -59,11 +69,13 @@ class LocalFitTest {
             assertTrue(descriptions.stream().noneMatch(d -> d != null && (d.startsWith("CAVI restart")
                     || d.startsWith("k-means++") || d.startsWith("Moments") || d.startsWith("Final E-step"))),
                     descriptions.toString());
-            assertTrue(descriptions.stream().anyMatch(d -> d != null && d.startsWith("Collect the")), descriptions.toString());
+            assertTrue(descriptions.stream().anyMatch(d -> d != null && d.startsWith(handOver)), descriptions.toString());
         }
     }
 
-    private static CaviResult fit(SparkSession spark, String catalogue, int partitions, String localFitMaxEvents) {
+    private static CaviResult fit(SparkSession spark, String catalogue, int partitions, String localFitMaxEvents,
+                                  boolean inProcess) {
+        spark.conf().set(CaviEstimator.IN_PROCESS_SETTING, String.valueOf(inProcess));
         if (localFitMaxEvents == null) {
             spark.conf().unset(CaviEstimator.LOCAL_FIT_SETTING);
         } else {
@@ -73,6 +85,7 @@ class LocalFitTest {
             return CaviRetryTest.fit(spark, catalogue, partitions);
         } finally {
             spark.conf().set(CaviEstimator.LOCAL_FIT_SETTING, "0");
+            spark.conf().set(CaviEstimator.IN_PROCESS_SETTING, "false");
         }
     }
 
