@@ -11,7 +11,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
+import org.apache.parquet.column.values.factory.DefaultV1ValuesWriterFactory;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -39,12 +39,13 @@ public final class ColumnarParquetFile {
 
     private static final long ROW_GROUP_BYTES = 64L << 20;
     /**
-     * No dictionary: the tables written this way are unique ids and probabilities. The values-writer factory is our
-     * own: parquet-column's default one is a single shared instance that every {@code ParquetProperties} built in the
-     * JVM re-initialises with its own settings (Spark's writer turns the dictionary back on for the next file here).
+     * No dictionary: the tables written this way are unique ids and probabilities. The values-writer factory (version
+     * 1 pages, as the default writer version makes) is our own instance: parquet-column's default factories are shared
+     * instances that every {@code ParquetProperties} built in the JVM re-initialises with its own settings (Spark's
+     * writer turned the dictionary back on for the next file written here).
      */
     private static final ParquetProperties PROPERTIES = ParquetProperties.builder().withDictionaryEncoding(false)
-            .withValuesWriterFactory(new DefaultValuesWriterFactory()).build();
+            .withValuesWriterFactory(new DefaultV1ValuesWriterFactory()).build();
 
     private ColumnarParquetFile() {
     }

@@ -53,6 +53,10 @@ class PlainColumnTest {
         Table t = table(new Random(5));
         Configuration conf = new Configuration();
         Map<String, String> footer = Map.of();
+        // what Spark's own writer does for a file of its own, after this project's writer is set up: parquet-column's
+        // shared default values-writer factories then turn dictionary encoding on for whoever uses them next
+        Class.forName(ColumnarParquetFile.class.getName(), true, ColumnarParquetFile.class.getClassLoader());
+        org.apache.parquet.column.ParquetProperties.builder().withDictionaryEncoding(true).build();
         org.apache.hadoop.fs.Path byValue = new org.apache.hadoop.fs.Path(dir.resolve("by-value.parquet").toString());
         org.apache.hadoop.fs.Path plain = new org.apache.hadoop.fs.Path(dir.resolve("plain.parquet").toString());
         ColumnarParquetFile.write(conf, byValue, SCHEMA, footer, ROWS, BYTES_PER_ROW, (row, columns) -> {
