@@ -71,20 +71,23 @@ public final class PlainColumn {
     }
 
     public void writeLong(long v) {
-        requireFlat();
-        room(8);
-        LONGS.set(values, size, v);
-        size += 8;
-        minLong = Math.min(minLong, v);
-        maxLong = Math.max(maxLong, v);
-        endRow(1);
+        writeInteger(v, 8);
     }
 
     public void writeInt(int v) {
+        writeInteger(v, 4);
+    }
+
+    /** An INT64 (8 bytes) or INT32 (4 bytes) value, little-endian; the page's min and max kept as longs. */
+    private void writeInteger(long v, int bytes) {
         requireFlat();
-        room(4);
-        INTS.set(values, size, v);
-        size += 4;
+        room(bytes);
+        if (bytes == 8) {
+            LONGS.set(values, size, v);
+        } else {
+            INTS.set(values, size, (int) v);
+        }
+        size += bytes;
         minLong = Math.min(minLong, v);
         maxLong = Math.max(maxLong, v);
         endRow(1);
