@@ -110,7 +110,9 @@ public final class EventParser implements Serializable {
             }
             long[] hashes = null;
             if (cols.id >= 0) {
-                hashes = java.util.Arrays.copyOf(RadixSort.sort(idHashes, idCount), idCount);
+                long[] sorted = RadixSort.sort(idHashes, idCount);
+                // sized from the footers, the array is usually full: no 8 bytes an event copied for nothing
+                hashes = sorted.length == idCount ? sorted : java.util.Arrays.copyOf(sorted, idCount);
             }
             return new CataloguePartition(block.build(), rejections, records, byReason,
                     new CataloguePartition.IdHashes(hashes));
