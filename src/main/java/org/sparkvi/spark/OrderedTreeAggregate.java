@@ -131,7 +131,6 @@ public final class OrderedTreeAggregate {
         }
     }
 
-    /** A partition's elements folded into a fresh zero, in order. */
     /** The task's result, its own exception rethrown as it was thrown (not wrapped). */
     private static <U> U join(java.util.concurrent.ForkJoinTask<U> task) throws Exception {
         try {
@@ -141,6 +140,7 @@ public final class OrderedTreeAggregate {
         }
     }
 
+    /** A partition's elements folded into a fresh zero, in order. */
     private static <T, U> U foldPartition(java.util.Iterator<T> it, Zero<U> zero, Function2<U, T, U> seqOp)
             throws Exception {
         U acc = zero.get();
