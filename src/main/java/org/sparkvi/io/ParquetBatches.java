@@ -216,12 +216,15 @@ public final class ParquetBatches {
         public boolean hasNext() {
             while (!current.hasNext()) {
                 if (!batches.hasNext()) {
-                    while (left == 0 && split + 1 < splits.length && splits[split + 1].rows() == 0) {
-                        split++;
+                    long missing = left;
+                    String due = left > 0 ? splits[split].path() : null;
+                    for (int s = split + 1; s < splits.length; s++) {
+                        missing += splits[s].rows();
+                        due = due == null && splits[s].rows() > 0 ? splits[s].path() : due;
                     }
-                    if (left != 0 || split + 1 < splits.length) {
-                        throw new IllegalStateException("Spark's Parquet reader ended " + left + " rows short of "
-                                + (split < 0 ? splits[0] : splits[split]).path() + " as its footer has them");
+                    if (missing > 0) {
+                        throw new IllegalStateException("Spark's Parquet reader ended " + missing + " rows short of "
+                                + "what the footers of this task's files hold (the first of them due from " + due + ")");
                     }
                     return false;
                 }
