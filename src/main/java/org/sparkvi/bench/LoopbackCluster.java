@@ -60,10 +60,16 @@ public final class LoopbackCluster implements AutoCloseable {
     }
 
     private Process start(Path log, String main, String... args) throws IOException {
+        return start(log, List.of(), main, args);
+    }
+
+    /** A JVM of its own running {@code main}; {@code jvmFlags} after the defaults (a later -Xmx wins). */
+    private Process start(Path log, List<String> jvmFlags, String main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(flags);
-        cmd.addAll(List.of("-Xmx1g", "-Dspark.master.rest.enabled=false", "-Djava.awt.headless=true", "-cp",
-                home.resolve("jars") + "/*:" + appJar, main));
+        cmd.addAll(List.of("-Xmx1g", "-Dspark.master.rest.enabled=false", "-Djava.awt.headless=true"));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", home.resolve("jars") + "/*:" + appJar, main));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_HOME", home.toString());
@@ -85,11 +91,21 @@ public final class LoopbackCluster implements AutoCloseable {
         }
         all.add(appJar.toString());
         all.addAll(List.of(args));
-        Process p = start(log, "org.apache.spark.deploy.SparkSubmit", all.toArray(String[]::new));
+        Process p = start(log, driverMemoryFlags(), "org.apache.spark.deploy.SparkSubmit", all.toArray(String[]::new));
         if (!p.waitFor(1800, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the cluster driver did not finish in 30 minutes; see " + log);
         }
         return p.exitValue();
+    }
+
+    /**
+     * This JVM's heap size, collector and page flags, which jobs/lib/submit.sh chose for a driver, for the drivers
+     * submitted here: a user's driver gets them (the VAE's: G1 in 4 GB), where the defaults above (1 GB) had G1 run
+     * a concurrent cycle at nearly every epoch's end, on the two cores the executors step on.
+     */
+    static List<String> driverMemoryFlags() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-Xmx") || a.matches("-XX:\\+Use\\w*(GC|TransparentHugePages)")).toList();
     }
 
     private void awaitWorkers(int workers, int webUi) throws Exception {

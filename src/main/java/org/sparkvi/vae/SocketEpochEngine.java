@@ -32,9 +32,10 @@ import org.sparkvi.spark.SparkSessions;
  * barrier() or allGather inside the step loop. The sockets are closed by a task-completion listener.
  *
  * <p>The epoch's starting state does not travel with the stage: each executor keeps the state its ranks ended the
- * last epoch with ({@link StateCache}, keyed by the driver's token for that state), and the driver names that token
- * only when the state it holds is bit for bit the one the executors ended with; a rank that misses (the run's first
- * epoch, a new executor, a rank placed elsewhere, a resumed checkpoint) fetches the state from the driver's
+ * last epoch with ({@link StateCache}, keyed by the driver's token for that state), and a rank starts from it only
+ * when the driver confirms that the state it holds is bit for bit that one (compared while the stage starts, asked
+ * for only by a rank that holds it); a rank that misses (the run's first epoch, a new executor, a rank placed
+ * elsewhere, a resumed checkpoint, a state changed between epochs) fetches the state from the driver's
  * {@link BlobStore}, which encodes it only when asked. Each task leaves its slice of the parameters and moments, and
  * what it measured, in that store. The barrier stage is the map side of a shuffle, run alone (no result stage): a
  * failed shuffle-map stage is relaunched whole by Spark, so any task failure (a dead executor, a peer's timeout) fails
@@ -166,9 +167,21 @@ public final class SocketEpochEngine implements EpochEngine {
      * executors already (their {@link StateCache}) or in the driver's {@link BlobStore} under "start/" + startToken;
      * each task leaves its slice there under "result/" + endToken + "/stage.attempt/rank".
      */
-    record Start(VaeConfig config, Adam hyper, long step, int size, int[] order, int epoch, String bindAddress,
-                 boolean sharedMemory, long timeoutMillis, String trackerHost, int trackerPort, int storePort, String startToken,
-                 String endToken) implements Serializable {
+    record Start(VaeConfig config, Adam hyper, long step, int size, int images, int[] order, int epoch,
+                 String bindAddress, boolean sharedMemory, long timeoutMillis, String trackerHost, int trackerPort,
+                 int storePort, String cachedToken, String startToken, String endToken) implements Serializable {
+        /**
+         * The order carried only when it is not the epoch's own {@link TrainingData#permutation}: 60,000 indices are
+         * 240 KB in every task's binary, which each executor fetched from the driver at the start of every epoch.
+         */
+        static int[] carried(VaeConfig c, int epoch, int[] order) {
+            return Arrays.equals(order, TrainingData.permutation(c.seed(), epoch, order.length)) ? null : order;
+        }
+
+        /** The epoch's order of the training images. */
+        int[] epochOrder() {
+            return order != null ? order : TrainingData.permutation(config.seed(), epoch, images);
+        }
     }
 
     /** One task's share of the result (its slice itself went to the driver's blob store), and what it measured. */
@@ -217,6 +230,13 @@ public final class SocketEpochEngine implements EpochEngine {
 
         static String key(String token, int rank, int ranks) {
             return token + "#" + rank + "/" + ranks;
+        }
+
+        /** Whether there is an entry (a {@link #take} just after may still miss: another task may evict it). */
+        static boolean holds(String token, int rank, int ranks) {
+            synchronized (ENTRIES) {
+                return ENTRIES.containsKey(key(token, rank, ranks));
+            }
         }
 
         /** A copy of the entry, with one gradient buffer, or null. */
@@ -268,17 +288,24 @@ public final class SocketEpochEngine implements EpochEngine {
         long d0 = wallMicros();
         SparkConf conf = spark.sparkContext().getConf();
         serial++;
-        String startToken = lastEnd != null && lastEnd.matches(c, params, adam) ? lastEnd.token()
-                : run + "/" + serial + "/start";
+        String startToken = run + "/" + serial + "/start";
         String endToken = run + "/" + serial + "/end";
         EndState recycled = lastEnd;
         lastEnd = null;
         // the driver's state is not touched until the job is over: encoded only if a task's executor misses it
         store.offer("start/" + startToken, () -> Replica.encode(c, params, adam.m, adam.v));
+        // whether it is, bit for bit, the state the executors cached at the last epoch's end: compared while the stage
+        // starts (3 × 1.19M doubles, 8-100 ms here), asked for only by a task whose executor has that state
+        String cachedToken = recycled != null && recycled.config().equals(c) && recycled.step() == adam.step()
+                ? recycled.token() : null;
+        java.util.concurrent.CompletableFuture<Boolean> same = cachedToken == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(false)
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> recycled.matches(c, params, adam));
+        store.offer("same/" + startToken, () -> new byte[] {(byte) (same.join() ? 1 : 0)});
         Start start = new Start(c, new Adam(0, adam.lr, adam.beta1, adam.beta2, adam.eps), adam.step(), params.length,
-                order, epoch, conf.get(BIND_ADDRESS, null), !transport(spark).equals("tcp"),
-                conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
-                tracker.port(), store.port(), startToken, endToken);
+                order.length, Start.carried(c, epoch, order), epoch, conf.get(BIND_ADDRESS, null),
+                !transport(spark).equals("tcp"), conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
+                tracker.port(), store.port(), cachedToken, startToken, endToken);
         long d1 = wallMicros();
         try {
             scala.Function1<scala.collection.Iterator<SparkGradientSource.Shard>, scala.collection.Iterator<Integer>> task =
@@ -296,6 +323,7 @@ public final class SocketEpochEngine implements EpochEngine {
                     + "together, exchanging gradients over sockets", task);
             long d2 = wallMicros();
             store.forget("start/" + startToken); // no encoding of the state runs from here on: it may change
+            same.join(); // nor the comparison: recycled's arrays are written below
             // every rank's result, from the last attempt whose ranks all finished (any such attempt computed the same
             // bits: each step needs every rank of its attempt, and the arithmetic is deterministic)
             java.util.Map<String, byte[][]> byAttempt = new java.util.TreeMap<>();
@@ -352,6 +380,8 @@ public final class SocketEpochEngine implements EpochEngine {
             return first.lossSum();
         } finally {
             store.forget("start/" + startToken);
+            store.forget("same/" + startToken);
+            same.join();
             store.forget("result/" + endToken + "/");
         }
     }
@@ -394,10 +424,20 @@ public final class SocketEpochEngine implements EpochEngine {
         int timeout = (int) Math.min(Integer.MAX_VALUE, st.timeoutMillis());
         VaeConfig c = st.config();
         InetSocketAddress store = new InetSocketAddress(st.trackerHost(), st.storePort());
-        // the epoch's starting state: this executor's copy of the last epoch's end, else the driver's
-        Replica w = StateCache.take(st.startToken(), p, ranks);
+        // the epoch's starting state: this executor's copy of the last epoch's end if the driver confirms it is the
+        // state the driver holds, else the driver's
+        String startedFrom = st.startToken();
+        Replica w = null;
+        if (st.cachedToken() != null && StateCache.holds(st.cachedToken(), p, ranks)) {
+            byte[] same = BlobStore.fetch(store, "same/" + st.startToken(), timeout);
+            if (same != null && same[0] == 1) {
+                w = StateCache.take(st.cachedToken(), p, ranks);
+                startedFrom = st.cachedToken();
+            }
+        }
         boolean hit = w != null;
         if (w == null) {
+            startedFrom = st.startToken();
             byte[] state = BlobStore.fetch(store, "start/" + st.startToken(), timeout);
             if (state == null) {
                 throw new IllegalStateException("the driver no longer offers the starting state " + st.startToken()
@@ -419,7 +459,8 @@ public final class SocketEpochEngine implements EpochEngine {
 
         SliceAllReduce ar = new SliceAllReduce(mesh, st.size(), 1);
         long t = st.step();
-        int n = st.order().length;
+        int[] order = st.epochOrder();
+        int n = order.length;
         int steps = (n + c.batchSize() - 1) / c.batchSize();
         double[] stepLosses = new double[steps];
         double lossSum = 0;
@@ -431,7 +472,7 @@ public final class SocketEpochEngine implements EpochEngine {
             if (p == ranks - 1 && s == Math.min(2, steps - 1)) { // a test's failure after the replica has moved on
                 FaultInjection.maybeFail("VAE socket epoch, step " + (s + 1));
             }
-            int[] batch = Arrays.copyOfRange(st.order(), start, Math.min(n, start + c.batchSize()));
+            int[] batch = Arrays.copyOfRange(order, start, Math.min(n, start + c.batchSize()));
             long c0 = System.nanoTime();
             double own = w.shardGradientSending(c, shard, st.epoch(), batch, ar); // sends as the layers finish
             long e0 = System.nanoTime();
@@ -456,7 +497,7 @@ public final class SocketEpochEngine implements EpochEngine {
         int from = ar.from();
         int to = ar.to();
         if (updates == steps) { // every rank ends the epoch with the same parameters and its own slice of the moments
-            StateCache.put(run(st.endToken()), st.startToken(), st.endToken(), p, ranks, w.stateOnly());
+            StateCache.put(run(st.endToken()), startedFrom, st.endToken(), p, ranks, w.stateOnly());
         }
         SliceResult result = new SliceResult(p, tc.stageId(), tc.stageAttemptNumber(), from, to, lossSum, updates,
                 Arrays.copyOf(stepLosses, s), exchange, compute, ar.bytesSent(), rendezvous, hit, mesh.sharedMemoryPeers(),
