@@ -66,6 +66,13 @@ public final class SocketEpochEngine implements EpochEngine {
     private final String run = java.util.UUID.randomUUID().toString();
     private int serial;
     private EndState lastEnd;
+    /** Compares the driver's state with {@link #lastEnd} while a stage starts (made here: its first use cost 72 ms). */
+    private final java.util.concurrent.ExecutorService comparer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "sparkvi-socket-engine-state-comparison");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile EpochStats last;
 
     /**
@@ -167,21 +174,9 @@ public final class SocketEpochEngine implements EpochEngine {
      * executors already (their {@link StateCache}) or in the driver's {@link BlobStore} under "start/" + startToken;
      * each task leaves its slice there under "result/" + endToken + "/stage.attempt/rank".
      */
-    record Start(VaeConfig config, Adam hyper, long step, int size, int images, int[] order, int epoch,
-                 String bindAddress, boolean sharedMemory, long timeoutMillis, String trackerHost, int trackerPort,
-                 int storePort, String cachedToken, String startToken, String endToken) implements Serializable {
-        /**
-         * The order carried only when it is not the epoch's own {@link TrainingData#permutation}: 60,000 indices are
-         * 240 KB in every task's binary, which each executor fetched from the driver at the start of every epoch.
-         */
-        static int[] carried(VaeConfig c, int epoch, int[] order) {
-            return Arrays.equals(order, TrainingData.permutation(c.seed(), epoch, order.length)) ? null : order;
-        }
-
-        /** The epoch's order of the training images. */
-        int[] epochOrder() {
-            return order != null ? order : TrainingData.permutation(config.seed(), epoch, images);
-        }
+    record Start(VaeConfig config, Adam hyper, long step, int size, int[] order, int epoch, String bindAddress,
+                 boolean sharedMemory, long timeoutMillis, String trackerHost, int trackerPort, int storePort,
+                 String cachedToken, String startToken, String endToken) implements Serializable {
     }
 
     /** One task's share of the result (its slice itself went to the driver's blob store), and what it measured. */
@@ -300,11 +295,10 @@ public final class SocketEpochEngine implements EpochEngine {
                 ? recycled.token() : null;
         java.util.concurrent.CompletableFuture<Boolean> same = cachedToken == null
                 ? java.util.concurrent.CompletableFuture.completedFuture(false)
-                : java.util.concurrent.CompletableFuture.supplyAsync(() -> recycled.matches(c, params, adam));
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> recycled.matches(c, params, adam), comparer);
         store.offer("same/" + startToken, () -> new byte[] {(byte) (same.join() ? 1 : 0)});
         Start start = new Start(c, new Adam(0, adam.lr, adam.beta1, adam.beta2, adam.eps), adam.step(), params.length,
-                order.length, Start.carried(c, epoch, order), epoch, conf.get(BIND_ADDRESS, null),
-                !transport(spark).equals("tcp"), conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
+                order, epoch, conf.get(BIND_ADDRESS, null), !transport(spark).equals("tcp"), conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
                 tracker.port(), store.port(), cachedToken, startToken, endToken);
         long d1 = wallMicros();
         try {
@@ -459,7 +453,7 @@ public final class SocketEpochEngine implements EpochEngine {
 
         SliceAllReduce ar = new SliceAllReduce(mesh, st.size(), 1);
         long t = st.step();
-        int[] order = st.epochOrder();
+        int[] order = st.order();
         int n = order.length;
         int steps = (n + c.batchSize() - 1) / c.batchSize();
         double[] stepLosses = new double[steps];
@@ -531,6 +525,7 @@ public final class SocketEpochEngine implements EpochEngine {
 
     @Override
     public void close() {
+        comparer.shutdown();
         tracker.close();
         store.close();
         SparkGradientSource.releaseShards(shards);
