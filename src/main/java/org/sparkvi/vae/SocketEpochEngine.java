@@ -298,7 +298,8 @@ public final class SocketEpochEngine implements EpochEngine {
                 : java.util.concurrent.CompletableFuture.supplyAsync(() -> recycled.matches(c, params, adam), comparer);
         store.offer("same/" + startToken, () -> new byte[] {(byte) (same.join() ? 1 : 0)});
         Start start = new Start(c, new Adam(0, adam.lr, adam.beta1, adam.beta2, adam.eps), adam.step(), params.length,
-                order, epoch, conf.get(BIND_ADDRESS, null), !transport(spark).equals("tcp"), conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
+                order, epoch, conf.get(BIND_ADDRESS, null), !transport(spark).equals("tcp"),
+                conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT), trackerHost,
                 tracker.port(), store.port(), cachedToken, startToken, endToken);
         long d1 = wallMicros();
         try {
@@ -453,8 +454,7 @@ public final class SocketEpochEngine implements EpochEngine {
 
         SliceAllReduce ar = new SliceAllReduce(mesh, st.size(), 1);
         long t = st.step();
-        int[] order = st.order();
-        int n = order.length;
+        int n = st.order().length;
         int steps = (n + c.batchSize() - 1) / c.batchSize();
         double[] stepLosses = new double[steps];
         double lossSum = 0;
@@ -466,7 +466,7 @@ public final class SocketEpochEngine implements EpochEngine {
             if (p == ranks - 1 && s == Math.min(2, steps - 1)) { // a test's failure after the replica has moved on
                 FaultInjection.maybeFail("VAE socket epoch, step " + (s + 1));
             }
-            int[] batch = Arrays.copyOfRange(order, start, Math.min(n, start + c.batchSize()));
+            int[] batch = Arrays.copyOfRange(st.order(), start, Math.min(n, start + c.batchSize()));
             long c0 = System.nanoTime();
             double own = w.shardGradientSending(c, shard, st.epoch(), batch, ar); // sends as the layers finish
             long e0 = System.nanoTime();
