@@ -164,9 +164,11 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
 
     /**
      * The socket engine on a standalone cluster started here: one worker per executor, 1 core each, stopped by id.
-     * Unless {@code --cluster-only}, each cluster run is paired with a run of the in-memory barrier engine (the same
-     * partitions, in this JVM) just before it, and the ratios of the pairs are printed: the machine's speed drifts by
-     * 10–30% between rows of one benchmark, less within a pair.
+     * Unless {@code --cluster-only}, the cluster runs alternate with runs of the in-memory barrier engine (the same
+     * partitions, in this JVM), one before the first cluster run and one after each, and each cluster run's ratio to
+     * the geometric mean of the in-memory runs just before and just after it is printed: the machine's speed drifts
+     * by 10–30% between rows of one benchmark, and a cluster run's timed epoch comes 20–30 s after the run before it
+     * (its driver's start and first epoch), so a partner on one side only carried that drift into the ratio.
      */
     void clusterRow(Path dir, int n, VaeConfig c, String precision, double ceiling, SparkSession spark, MnistData train,
                     MnistData test) throws Exception {
@@ -174,15 +176,17 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
         Path tmp = Files.createTempDirectory("sparkvi-bench-cluster");
         try (LoopbackCluster cluster = new LoopbackCluster(tmp, clusterExecutors, 1, "1536m")) {
             for (String transport : transports) {
-                int runs = paired ? repeats : 1; // paired: one cluster run per submission, each after its partner
+                int runs = paired ? repeats : 1; // paired: one cluster run per submission, between two partners
                 double[][] results = new double[runs][];
+                double[] partners = new double[runs + 1];
                 double[] ratios = new double[runs];
                 Path log = null;
+                partners[0] = paired ? runBarrier(c, train, test, clusterExecutors, spark, 1)[0] : Double.NaN;
                 for (int r = 0; r < runs; r++) {
-                    double partner = paired ? runBarrier(c, train, test, clusterExecutors, spark, 1)[0] : Double.NaN;
                     log = tmp.resolve("driver-" + transport + (paired ? "-" + r : "") + ".log");
                     results[r] = submitSocketRun(cluster, log, dir, n, c, transport, paired ? 1 : repeats, precision);
-                    ratios[r] = results[r][0] / partner;
+                    partners[r + 1] = paired ? runBarrier(c, train, test, clusterExecutors, spark, 1)[0] : Double.NaN;
+                    ratios[r] = results[r][0] / Math.sqrt(partners[r] * partners[r + 1]);
                 }
                 double[] f = Medians.run(results);
                 report(new Row("socket", precision, clusterExecutors, clusterExecutors, f[0], f[1], transport), precision
@@ -195,8 +199,13 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
                     for (double x : ratios) {
                         each.append(String.format(Locale.ROOT, " %.2f", x));
                     }
-                    System.out.printf(Locale.ROOT, "  (paired with the in-memory engine on %d partitions run just before "
-                            + "each: of its images/s%s; median %.2f)%n", clusterExecutors, each, Medians.of(ratios));
+                    StringBuilder around = new StringBuilder();
+                    for (double x : partners) {
+                        around.append(String.format(Locale.ROOT, " %.0f", x));
+                    }
+                    System.out.printf(Locale.ROOT, "  (each of the geometric mean of the in-memory engine's images/s on %d "
+                            + "partitions just before and just after it:%s; median %.2f; the in-memory runs in turn:%s)%n",
+                            clusterExecutors, each, Medians.of(ratios), around);
                 }
                 System.out.println("  (the cluster driver's log: " + log + ")");
             }
