@@ -7,4 +7,10 @@ public interface CaviData {
 
     /** K initial centres (row-major K×D) for restart {@code restart}. */
     double[] seedCenters(CaviOptions options, int restart);
+
+    /** The catalogue's moments (what the data-scaled hyperparameters are resolved from). */
+    DataMoments moments();
+
+    /** The final E-step's per-cluster report (expected counts, hard counts, time ranges, largest events). */
+    ClusterEvents clusterEvents(CaviModel model);
 }

@@ -2,12 +2,8 @@ package org.sparkvi.cavi;
 
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvi.spark.Broadcasts;
 import org.sparkvi.spark.InProcessPartitions;
-import org.sparkvi.spark.OrderedTreeAggregate;
 import org.sparkvi.spark.SparkSessions;
 import org.sparkvi.UserInputException;
 import org.sparkvi.io.CoordinateSystem;
@@ -36,17 +32,13 @@ public final class CaviEstimator {
             throw new UserInputException("k = " + options.k() + " is larger than the number of usable events (" + used + ")");
         }
         long t0 = System.nanoTime();
-        LocalCaviData local = local(spark, blocks, used);
-        DataMoments moments = local != null ? local.moments()
-                : SparkSessions.describe(spark, "Moments of the catalogue (data-scaled hyperparameters)",
-                        () -> OrderedTreeAggregate.aggregate(blocks, () -> new DataMoments(d), (m, b) -> m.add(b),
-                                DataMoments::merge, SparkCaviData.FAN_IN));
+        CaviData data = data(spark, blocks, used, d);
+        DataMoments moments = data.moments();
         if (!(moments.totalWeight() > 0)) {
             throw new UserInputException("the event weights sum to " + moments.totalWeight() + ": nothing to fit");
         }
         listener.phase("moments", (System.nanoTime() - t0) / 1e9);
         Hyperparameters h = spec.resolve(moments, options.k());
-        CaviData data = local != null ? local : new SparkCaviData(spark, blocks, d);
         List<CaviFit> fits;
         if (warmStart != null) {
             if (warmStart.k() != options.k() || warmStart.d() != d) {
@@ -70,7 +62,7 @@ public final class CaviEstimator {
         CaviModel model = CaviModel.of(h, best.parameters(), coords, strength, weightColumn)
                 .permuted(byExpectedCount(best.finalStatistics()));
         long t1 = System.nanoTime();
-        ClusterEvents events = local != null ? local.clusterEvents(model) : clusterEvents(spark, blocks, model);
+        ClusterEvents events = data.clusterEvents(model);
         listener.phase("final E-step", (System.nanoTime() - t1) / 1e9);
         return new CaviResult(model, best, fits, moments, events);
     }
@@ -145,15 +137,6 @@ public final class CaviEstimator {
 
     /** The final E-step's per-cluster report (expected counts, hard counts, time ranges, largest events). */
     public static ClusterEvents clusterEvents(SparkSession spark, JavaRDD<EventBlock> blocks, CaviModel model) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ResponsibilityKernel> kernel = jsc.broadcast(model.kernel());
-        try {
-            int k = model.k();
-            return SparkSessions.describe(spark, "Final E-step: per-cluster counts, times and largest events",
-                    () -> OrderedTreeAggregate.aggregate(blocks, () -> new ClusterEvents(k),
-                            (e, b) -> e.add(b, kernel.value()), ClusterEvents::merge, SparkCaviData.FAN_IN));
-        } finally {
-            Broadcasts.destroyNow(kernel);
-        }
+        return new SparkCaviData(spark, blocks, model.d()).clusterEvents(model);
     }
 }

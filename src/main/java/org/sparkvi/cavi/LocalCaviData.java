@@ -57,14 +57,16 @@ public final class LocalCaviData implements CaviData {
                 SufficientStatistics::merge, SparkCaviData.FAN_IN, threads);
     }
 
-    /** The catalogue's moments, as {@link CaviEstimator} sums them on the executors (the same bits). */
+    /** The catalogue's moments, as {@link SparkCaviData} sums them on the executors (the same bits). */
+    @Override
     public DataMoments moments() {
         int dim = d;
         return OrderedTreeAggregate.inMemory(partitions, () -> new DataMoments(dim), DataMoments::add, DataMoments::merge,
                 SparkCaviData.FAN_IN, threads);
     }
 
-    /** The final E-step's per-cluster report, as {@link CaviEstimator#clusterEvents} sums it on the executors. */
+    /** The final E-step's per-cluster report, as {@link SparkCaviData} sums it on the executors. */
+    @Override
     public ClusterEvents clusterEvents(CaviModel model) {
         ResponsibilityKernel kernel = model.kernel();
         int k = model.k();

@@ -3,8 +3,11 @@ package org.sparkvi.cavi;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvi.spark.Broadcasts;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.OrderedTreeAggregate;
 import org.sparkvi.spark.SparkSessions;
@@ -25,6 +28,28 @@ public final class SparkCaviData implements CaviData {
         this.spark = spark;
         this.blocks = blocks;
         this.d = d;
+    }
+
+    @Override
+    public DataMoments moments() {
+        int dim = d; // not the field: the closure must not capture this
+        return SparkSessions.describe(spark, "Moments of the catalogue (data-scaled hyperparameters)",
+                () -> OrderedTreeAggregate.aggregate(blocks, () -> new DataMoments(dim), DataMoments::add,
+                        DataMoments::merge, FAN_IN));
+    }
+
+    @Override
+    public ClusterEvents clusterEvents(CaviModel model) {
+        Broadcast<ResponsibilityKernel> kernel = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .broadcast(model.kernel());
+        try {
+            int k = model.k();
+            return SparkSessions.describe(spark, "Final E-step: per-cluster counts, times and largest events",
+                    () -> OrderedTreeAggregate.aggregate(blocks, () -> new ClusterEvents(k),
+                            (e, b) -> e.add(b, kernel.value()), ClusterEvents::merge, FAN_IN));
+        } finally {
+            Broadcasts.destroyNow(kernel);
+        }
     }
 
     @Override
