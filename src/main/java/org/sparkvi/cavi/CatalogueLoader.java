@@ -85,37 +85,39 @@ public final class CatalogueLoader {
                 readAs, req.strength(), req.weightColumn(), req.path());
         ParquetBatches.Batches batches = direct == null || direct.directColumns() == null ? null
                 : source.batches(direct.directColumns());
-        RDD<InternalRow> rows;
-        long[] expected = null;
-        boolean asRead = batches != null && (batches.rows().getNumPartitions() >= parallelism
+        boolean asRead = batches != null && (batches.batches().getNumPartitions() >= parallelism
                 || java.util.Arrays.stream(batches.expectedRows()).sum() <= SMALL_CATALOGUE_EVENTS);
+        JavaRDD<CataloguePartition> read;
         if (asRead) {
-            columns = direct;
-            rows = batches.rows().rdd();
-            expected = batches.expectedRows();
+            EventParser parser = new EventParser(direct, readAs, req.strength(), req.weightColumn() != null, report,
+                    offsets);
+            long[] expected = batches.expectedRows();
             LOG.debug("{}: read from Spark's Parquet column batches, {} partitions of {} rows", req.path(),
-                    rows.getNumPartitions(), java.util.Arrays.toString(expected));
+                    expected.length, java.util.Arrays.toString(expected));
+            read = batches.batches().mapPartitionsWithIndex((p, it) -> {
+                FaultInjection.maybeFail("catalogue reading");
+                int hint = (int) Math.min(Integer.MAX_VALUE - 8, expected[p]);
+                return List.of(parser.parseBatches(it, hint)).iterator();
+            }, false);
         } else {
-            rows = source.rows().select(columns.projection()).queryExecution().toRdd();
+            RDD<InternalRow> rows = source.rows().select(columns.projection()).queryExecution().toRdd();
+            if (req.partitions() > 0 || rows.getNumPartitions() < parallelism) {
+                int partitions = req.partitions() > 0 ? req.partitions() : parallelism;
+                offsets = null;
+                columns = new EventColumns(source.withIndex(), readAs, req.strength(), req.weightColumn(), true, req.path());
+                Column index = col("_c" + columns.index);
+                rows = source.withIndex().select(columns.projection())
+                        .repartition(partitions, functions.pmod(index, functions.lit(partitions)))
+                        .sortWithinPartitions(index).queryExecution().toRdd();
+            }
+            EventParser parser = new EventParser(columns, readAs, req.strength(), req.weightColumn() != null, report,
+                    offsets);
+            read = rows.toJavaRDD().mapPartitions(it -> {
+                FaultInjection.maybeFail("catalogue reading");
+                return List.of(parser.parse(it)).iterator();
+            }, false);
         }
-        if (req.partitions() > 0 || (rows.getNumPartitions() < parallelism && !asRead)) {
-            int partitions = req.partitions() > 0 ? req.partitions() : parallelism;
-            offsets = null;
-            columns = new EventColumns(source.withIndex(), readAs, req.strength(), req.weightColumn(), true, req.path());
-            Column index = col("_c" + columns.index);
-            rows = source.withIndex().select(columns.projection())
-                    .repartition(partitions, functions.pmod(index, functions.lit(partitions)))
-                    .sortWithinPartitions(index).queryExecution().toRdd();
-        }
-        EventParser parser = new EventParser(columns, readAs, req.strength(), req.weightColumn() != null, report, offsets);
-        long[] expectedRows = expected;
-        JavaRDD<CataloguePartition> read = rows.toJavaRDD()
-                .mapPartitionsWithIndex((p, it) -> {
-                    FaultInjection.maybeFail("catalogue reading");
-                    int hint = expectedRows == null ? 0 : (int) Math.min(Integer.MAX_VALUE - 8, expectedRows[p]);
-                    return List.of(parser.parse(it, hint)).iterator();
-                }, false)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        read.persist(StorageLevel.MEMORY_AND_DISK());
         List<CataloguePartition.Counts> counts = SparkSessions.describe(spark, "Read, validate and cache " + req.path()
                 + " as " + read.getNumPartitions() + " columnar blocks", () -> read.map(CataloguePartition::counts).collect());
         long records = 0;

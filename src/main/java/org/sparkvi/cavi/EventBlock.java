@@ -148,6 +148,8 @@ public final class EventBlock implements Serializable {
         private int idsUsed;
         private int n;
         private int idLength;
+        /** Id bytes that belong to events added so far (the rest were given ahead of their events). */
+        private int idAssigned;
 
         /** Chunk-local columns; x column by column: x[j * capacity + i]. */
         private final class Chunk {
@@ -205,7 +207,9 @@ public final class EventBlock implements Serializable {
 
         /**
          * Adds an event whose id is {@code idLen} UTF-8 bytes at {@code idFrom} in {@code idSource}, an address as
-         * Spark's {@link Platform} takes it (a byte[] with BYTE_ARRAY_OFFSET, or a Spark row's own buffer); none when 0.
+         * Spark's {@link Platform} takes it (a byte[] with BYTE_ARRAY_OFFSET, or a Spark row's own buffer); none when
+         * 0. A null {@code idSource} with {@code idLen > 0}: the id is the next {@code idLen} bytes of those given
+         * ahead by {@link #addIdBytes}.
          */
         public Builder add(double[] xs, double strength, double weight, double logBase, long index,
                            Object idSource, long idFrom, int idLen, long timeMillis, double magnitude, double latitude,
@@ -227,10 +231,11 @@ public final class EventBlock implements Serializable {
             c.base[i] = logBase;
             c.idx[i] = index;
             if (withReportColumns) {
-                if (idLen > 0) {
-                    addId(idSource, idFrom, idLen);
+                if (idLen > 0 && idSource != null) {
+                    addIdBytes(idSource, idFrom, idLen);
                 }
-                c.idEnd[i] = idLength;
+                idAssigned += idLen;
+                c.idEnd[i] = idAssigned;
                 c.time[i] = timeMillis;
                 c.mag[i] = magnitude;
                 c.lat[i] = latitude;
@@ -241,7 +246,8 @@ public final class EventBlock implements Serializable {
             return this;
         }
 
-        private void addId(Object source, long from, int len) {
+        /** Appends the ids of events about to be added, in their order, in one copy (see {@link #add}). */
+        public void addIdBytes(Object source, long from, int len) {
             int done = 0;
             while (done < len) {
                 if (ids == null || idsUsed == ids.length) {
@@ -262,6 +268,9 @@ public final class EventBlock implements Serializable {
         }
 
         public EventBlock build() {
+            if (idAssigned != idLength) {
+                throw new IllegalStateException(idLength + " id bytes given for " + idAssigned + " bytes of ids");
+            }
             boolean r = withReportColumns;
             byte[] idBytes = null;
             if (r) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.math3.special.Gamma;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -38,11 +39,11 @@ public final class EventParser implements Serializable {
     /** log S! is tabulated below this strength (every mag10 strength): Gamma.logGamma costs as much as the rest of a row. */
     private static final int LOG_FACTORIAL_TABLE = 1024;
 
-    private final EventColumns cols;
-    private final CoordinateSystem coords;
+    final EventColumns cols;
+    final CoordinateSystem coords;
     private final StrengthSpec strength;
-    private final boolean weighted;
-    private final boolean reportColumns;
+    final boolean weighted;
+    final boolean reportColumns;
     /** The first record index of each file (by path), when the projection has no index column. */
     private final Map<String, Long> fileOffsets;
 
@@ -63,11 +64,38 @@ public final class EventParser implements Serializable {
 
     /** Reads every row of a partition expected to hold about {@code expectedRows} rows (0: unknown). */
     public CataloguePartition parse(Iterator<InternalRow> rows, int expectedRows) {
-        return new Reader(expectedRows).readAll(rows);
+        Reader r = new Reader(expectedRows);
+        while (rows.hasNext()) {
+            r.readRecord(rows.next());
+        }
+        return r.finish();
+    }
+
+    /**
+     * Reads a partition of {@link org.sparkvi.io.ParquetBatches}' column batches (this parser's columns must be
+     * {@link EventColumns#direct}): a batch whose every record is valid is read column by column
+     * ({@link ColumnBatchReader}); a batch holding any missing, non-finite or out-of-range value is read row by row, so
+     * that its records are accepted, and rejected, exactly as {@link #parse} would.
+     */
+    public CataloguePartition parseBatches(Iterator<ColumnarBatch> batches, int expectedRows) {
+        if (!cols.direct) {
+            throw new IllegalStateException("column batches need the direct columns");
+        }
+        Reader r = new Reader(expectedRows);
+        ColumnBatchReader fast = new ColumnBatchReader(this, r);
+        while (batches.hasNext()) {
+            ColumnarBatch b = batches.next();
+            if (!fast.read(b)) {
+                for (Iterator<InternalRow> rows = b.rowIterator(); rows.hasNext(); ) {
+                    r.readRecord(rows.next());
+                }
+            }
+        }
+        return r.finish();
     }
 
     /** The state of one partition's pass: the builder, the quarantine and the first problem of the current row. */
-    private final class Reader {
+    final class Reader {
         final EventBlock.Builder block;
         final List<Rejection> rejections = new ArrayList<>();
         final TreeMap<String, Long> byReason = new TreeMap<>();
@@ -94,20 +122,21 @@ public final class EventParser implements Serializable {
             }
         }
 
-        CataloguePartition readAll(Iterator<InternalRow> it) {
-            while (it.hasNext()) {
-                row = it.next();
-                records++;
-                hashId();
-                reason = null;
-                readRow();
-                if (reason != null) {
-                    Rejection r = new Rejection(file().toString(), rowNumber(), where == null ? "latitude,longitude"
-                            : where.column(), value, reason);
-                    rejections.add(r);
-                    byReason.merge(reason, 1L, Long::sum);
-                }
+        void readRecord(InternalRow r) {
+            row = r;
+            records++;
+            hashId();
+            reason = null;
+            readRow();
+            if (reason != null) {
+                Rejection rejected = new Rejection(file().toString(), rowNumber(), where == null ? "latitude,longitude"
+                        : where.column(), value, reason);
+                rejections.add(rejected);
+                byReason.merge(reason, 1L, Long::sum);
             }
+        }
+
+        CataloguePartition finish() {
             long[] hashes = null;
             if (cols.id >= 0) {
                 long[] sorted = RadixSort.sort(idHashes, idCount);
@@ -122,7 +151,10 @@ public final class EventParser implements Serializable {
             if (cols.id < 0 || row.isNullAt(cols.id)) {
                 return;
             }
-            UTF8String id = row.getUTF8String(cols.id);
+            hashId(row.getUTF8String(cols.id));
+        }
+
+        void hashId(UTF8String id) {
             if (idCount == idHashes.length) {
                 idHashes = java.util.Arrays.copyOf(idHashes, Math.max(1024, 2 * idCount));
             }
@@ -142,7 +174,11 @@ public final class EventParser implements Serializable {
             if (cols.index >= 0) {
                 return row.getLong(cols.index);
             }
-            UTF8String f = file();
+            return offsetOf(file()) + rowNumber() - 1;
+        }
+
+        /** The first record index of the file whose path is {@code f}. */
+        long offsetOf(UTF8String f) {
             // a column batch hands out one immutable path object for all its rows: its bytes are compared once a
             // batch (a Spark row's string is a view of a reused buffer: compared every row)
             if (!(cols.direct && f == lastFileSeen) && !f.equals(lastFile)) {
@@ -154,7 +190,7 @@ public final class EventParser implements Serializable {
                 lastOffset = offset;
             }
             lastFileSeen = f;
-            return lastOffset + rowNumber() - 1;
+            return lastOffset;
         }
 
         private void reject(EventColumns.Measure m, String raw, String why) {
@@ -244,9 +280,7 @@ public final class EventParser implements Serializable {
                 value = lat + "," + lon;
                 return;
             }
-            double logJacobian = coords.toModel(lat, lon, depth, values, x);
-            int si = (int) s;
-            double logBase = logJacobian - (si < LOG_FACTORIAL_TABLE ? logFactorial[si] : Gamma.logGamma(s + 1.0));
+            double logBase = coords.toModel(lat, lon, depth, values, x) - logFactorial(s);
             long index = index();
             if (!reportColumns) {
                 block.add(x, s, w, logBase, index);
@@ -265,43 +299,50 @@ public final class EventParser implements Serializable {
             block.add(x, s, w, logBase, index, idBase, idOffset, idLen, time(), mag, lat, lon);
         }
 
+        /** log S! for a valid strength. */
+        double logFactorial(double s) {
+            int si = (int) s;
+            return si < LOG_FACTORIAL_TABLE ? logFactorial[si] : Gamma.logGamma(s + 1.0);
+        }
+
         /** S_n: mag10 = round(10·mag) clipped at 0, range-checked before the cast; or a non-negative whole number. */
         private double strength() {
             double v = number(cols.strength, true, "missing_value");
             if (reason != null) {
                 return 0;
             }
-            if (strength.mag10()) {
-                double tenths = 10 * v;
-                if (tenths > MAX_STRENGTH) {
-                    reject(cols.strength, raw(cols.strength), "strength_too_large");
-                    return 0;
-                }
-                return Math.max(0, Math.round(tenths));
+            double s = validStrength(v);
+            if (Double.isNaN(s)) {
+                reject(cols.strength, raw(cols.strength), strength.mag10() ? "strength_too_large"
+                        : v < 0 ? "negative_strength" : v != Math.rint(v) ? "non_integer_strength" : "strength_too_large");
+                return 0;
             }
-            if (v < 0) {
-                reject(cols.strength, raw(cols.strength), "negative_strength");
-            } else if (v != Math.rint(v)) {
-                reject(cols.strength, raw(cols.strength), "non_integer_strength");
-            } else if (v > MAX_STRENGTH) {
-                reject(cols.strength, raw(cols.strength), "strength_too_large");
-            }
-            return v;
+            return s;
         }
 
         private long time() {
             if (cols.timeMillis >= 0) {
-                if (row.isNullAt(cols.timeMillis)) {
-                    return Long.MIN_VALUE;
-                }
-                long t = row.getLong(cols.timeMillis);
-                return cols.timeMicros ? Math.floorDiv(t, 1000L) : t; // as Spark's unix_millis rounds
+                return row.isNullAt(cols.timeMillis) ? Long.MIN_VALUE : millis(row.getLong(cols.timeMillis));
             }
             if (cols.timeText >= 0 && !row.isNullAt(cols.timeText)) {
                 return timeMillis(row.getUTF8String(cols.timeText).toString());
             }
             return Long.MIN_VALUE;
         }
+    }
+
+    /** The time column's value as epoch milliseconds. */
+    long millis(long t) {
+        return cols.timeMicros ? Math.floorDiv(t, 1000L) : t; // as Spark's unix_millis rounds
+    }
+
+    /** A valid S_n from the strength column's value, or NaN where {@link Reader#strength} rejects the value. */
+    double validStrength(double v) {
+        if (strength.mag10()) {
+            double tenths = 10 * v;
+            return tenths > MAX_STRENGTH ? Double.NaN : Math.max(0, Math.round(tenths));
+        }
+        return v >= 0 && v == Math.rint(v) && v <= MAX_STRENGTH ? v : Double.NaN;
     }
 
     /** Epoch milliseconds from ISO-8601 text, with or without a zone (UTC); Long.MIN_VALUE when unreadable. */

@@ -99,7 +99,7 @@ public final class CatalogueReader {
             }
             String[] names = parquet.columns();
             List<String> targets = canonicalTargets(names);
-            return ParquetBatches.rows(parquet, columns.stream().map(c -> names[targets.indexOf(c)]).toList(), footers);
+            return ParquetBatches.batches(parquet, columns.stream().map(c -> names[targets.indexOf(c)]).toList(), footers);
         }
 
         /** Refuses files that disagree on the type of a column the run reads (Parquet; text formats have no types). */

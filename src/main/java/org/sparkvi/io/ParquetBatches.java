@@ -29,9 +29,8 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.Option;
 
 /**
- * A Parquet catalogue's columns straight from Spark's vectorised reader, as row views over its column batches:
- * no row is converted to Spark's binary row format, and the file path (a constant column of each batch) is not
- * copied into every row. This is the plan Spark itself runs for {@code select(columns, _metadata.file_path)},
+ * A Parquet catalogue's columns straight from Spark's vectorised reader, as its column batches: no row is converted
+ * to Spark's binary row format, and the file path (a constant column of each batch) is not copied into every row. This is the plan Spark itself runs for {@code select(columns, _metadata.file_path)},
  * stopped before its row conversion ({@link FileSourceScanExec#executeColumnar}), with the file splits, the
  * reader's settings and task retries as Spark has them.
  * <p>
@@ -41,8 +40,8 @@ import scala.Option;
  * follow one another in a known order. Each batch's file is checked against the split it should come from, and
  * each split's rows against its footer; a difference is an error, never a shifted index.
  * <p>
- * The rows' ordinals: the named columns in the order given, then the file's path (string), then the record's
- * 0-based row in its file (long). A row is a view of the current batch, valid until the iterator moves on.
+ * The batches' columns: the named columns in the order given, then the file's path (string), then the record's
+ * 0-based row in its file (long). A batch is valid until the iterator moves on.
  */
 public final class ParquetBatches {
     /** Spark's key, in a scan attribute's metadata, naming the file-metadata field it holds. */
@@ -51,12 +50,15 @@ public final class ParquetBatches {
     private ParquetBatches() {
     }
 
-    /** The rows, and per partition the number of rows its file splits hold (from the footers). */
-    public record Batches(JavaRDD<InternalRow> rows, long[] expectedRows) {
+    /**
+     * The column batches (a batch, and the vectors it holds, are valid until its iterator moves on), and per
+     * partition the number of rows its file splits hold (from the footers).
+     */
+    public record Batches(JavaRDD<ColumnarBatch> batches, long[] expectedRows) {
     }
 
     /**
-     * The rows, or null when Spark would not read these columns as batches (a type its vectorised reader does not
+     * The batches, or null when Spark would not read these columns as batches (a type its vectorised reader does not
      * take, the reader turned off, or a plan that is not a lone file scan).
      * <p>
      * Partitions: a multiple of Spark's default parallelism, each at most spark.sql.files.maxPartitionBytes (Spark's
@@ -66,7 +68,7 @@ public final class ParquetBatches {
      * partitions' size, and those are grouped into the partitions largest first, each into the group with the
      * fewest rows so far ({@link BalancedGroups}): the same grouping for the same files on every run.
      */
-    static Batches rows(Dataset<Row> parquet, List<String> columns, Map<String, ParquetFooters.Footer> footers) {
+    static Batches batches(Dataset<Row> parquet, List<String> columns, Map<String, ParquetFooters.Footer> footers) {
         List<Column> select = new ArrayList<>();
         for (String c : columns) {
             select.add(col("`" + c.replace("`", "``") + "`"));
@@ -124,9 +126,9 @@ public final class ParquetBatches {
                 }
                 byGroup[g] = in.toArray(new Split[0]);
             }
-            JavaRDD<InternalRow> rows = splits.coalesce(groups.count(), false, Option.apply(groups), null)
-                    .toJavaRDD().mapPartitionsWithIndex((g, batches) -> new Rows(batches, order, byGroup[g]), false);
-            return new Batches(rows, groups.rows());
+            JavaRDD<ColumnarBatch> batches = splits.coalesce(groups.count(), false, Option.apply(groups), null)
+                    .toJavaRDD().mapPartitionsWithIndex((g, in) -> new Numbered(in, order, byGroup[g]), false);
+            return new Batches(batches, groups.rows());
         } finally {
             if (wasSet) {
                 spark.conf().set(key, before);
@@ -190,15 +192,15 @@ public final class ParquetBatches {
     }
 
     /**
-     * The rows of each batch in turn, through a batch whose columns are put in the wanted order (no copy), with a
-     * column of the rows' numbers in their file appended: the task's splits are walked as its batches come.
+     * Each batch in turn, its columns put in the wanted order (no copy), with a column of the rows' numbers in their
+     * file appended: the task's splits are walked as its batches come. Empty batches are skipped.
      */
-    private static final class Rows implements Iterator<InternalRow> {
+    private static final class Numbered implements Iterator<ColumnarBatch> {
         private final Iterator<ColumnarBatch> batches;
         private final int[] order;
         private final Split[] splits;
         private final OnHeapColumnVector rowInFile = new OnHeapColumnVector(4096, DataTypes.LongType);
-        private Iterator<InternalRow> current = Collections.emptyIterator();
+        private ColumnarBatch current;
         private int split = -1;
         /** Rows of the current split not yet read. */
         private long left;
@@ -206,7 +208,7 @@ public final class ParquetBatches {
         private UTF8String lastPath;
         private int lastSplit = -1;
 
-        Rows(Iterator<ColumnarBatch> batches, int[] order, Split[] splits) {
+        Numbered(Iterator<ColumnarBatch> batches, int[] order, Split[] splits) {
             this.batches = batches;
             this.order = order;
             this.splits = splits;
@@ -214,7 +216,7 @@ public final class ParquetBatches {
 
         @Override
         public boolean hasNext() {
-            while (!current.hasNext()) {
+            while (current == null) {
                 if (!batches.hasNext()) {
                     long missing = left;
                     String due = left > 0 ? splits[split].path() : null;
@@ -266,17 +268,19 @@ public final class ParquetBatches {
                 next += n;
                 left -= n;
                 vectors[order.length] = rowInFile;
-                current = new ColumnarBatch(vectors, n).rowIterator();
+                current = new ColumnarBatch(vectors, n);
             }
             return true;
         }
 
         @Override
-        public InternalRow next() {
+        public ColumnarBatch next() {
             if (!hasNext()) {
                 throw new java.util.NoSuchElementException();
             }
-            return current.next();
+            ColumnarBatch b = current;
+            current = null;
+            return b;
         }
     }
 }

@@ -55,12 +55,12 @@ class ParquetBatchesIngestTest {
         ParquetBatches.Batches batches = source.batches(direct);
         assertNotNull(batches);
         int parallelism = spark.sparkContext().defaultParallelism();
-        assertEquals(0, batches.rows().getNumPartitions() % parallelism, "splits: a multiple of the parallelism");
+        assertEquals(0, batches.batches().getNumPartitions() % parallelism, "splits: a multiple of the parallelism");
         assertEquals(3005, java.util.Arrays.stream(batches.expectedRows()).sum());
-        long[] counted = batches.rows().mapPartitions(it -> {
+        long[] counted = batches.batches().mapPartitions(it -> {
             long c = 0;
-            for (; it.hasNext(); it.next()) {
-                c++;
+            while (it.hasNext()) {
+                c += it.next().numRows();
             }
             return List.of(c).iterator();
         }).collect().stream().mapToLong(Long::longValue).toArray();
@@ -71,7 +71,7 @@ class ParquetBatchesIngestTest {
         LoadedCatalogue rows = CatalogueLoader.load(spark, new CatalogueLoader.Request(path, CatalogueFormat.PARQUET,
                 ecef, StrengthSpec.MAG10, null, 3, true));
         try {
-            assertEquals(batches.rows().getNumPartitions(), columnar.partitions().getNumPartitions());
+            assertEquals(batches.batches().getNumPartitions(), columnar.partitions().getNumPartitions());
             assertEquals(3, rows.partitions().getNumPartitions());
             assertEquals(3005, columnar.records());
             assertEquals(3002, columnar.used());
