@@ -122,7 +122,8 @@ public final class CaviJobBenchmark implements Callable<Integer> {
         double perIter = iterations / iterCount;
         System.out.printf(Locale.ROOT, "%n%,d events (%d partitions, %.1f cached bytes/event, driver peak heap %.0f MB)%n", n,
                 first.facts().get("partitions").longValue(), first.facts().get("cached_bytes_per_event"), heapMb);
-        System.out.printf(Locale.ROOT, "  %-32s %9s %12s %14s%n", "phase", "seconds", "events/s", "x iterations");
+        System.out.printf(Locale.ROOT, "  %-32s %9s %12s %14s %9s %9s%n", "phase", "seconds", "events/s", "x iterations",
+                "CPU s", "GC s");
         double writes = 0;
         for (JobPhases.Phase p : first.phases()) {
             double s = median(runs, p.name());
@@ -134,9 +135,15 @@ public final class CaviJobBenchmark implements Callable<Integer> {
             }
             String label = p.name().equals("iterations") ? "iterations (" + iterCount + ", " + String.format(Locale.ROOT,
                     "%.3f s each)", perIter) : p.name();
-            System.out.printf(Locale.ROOT, "  %-32s %9.3f %12s %14.2f%n", label, s,
-                    perEvent ? String.format(Locale.ROOT, "%.3g", n / s) : "", s / perIter);
-            rows.add(row(n, p.name(), s, perEvent ? n / s : null, s / perIter, p.name().equals("iterations") ? iterCount : null));
+            double cpu = median(runs, p.name(), JobPhases.Phase::cpuSeconds);
+            double gc = median(runs, p.name(), JobPhases.Phase::gcSeconds);
+            System.out.printf(Locale.ROOT, "  %-32s %9.3f %12s %14.2f %9s %9s%n", label, s,
+                    perEvent ? String.format(Locale.ROOT, "%.3g", n / s) : "", s / perIter, seconds(cpu), seconds(gc));
+            Map<String, Object> r = row(n, p.name(), s, perEvent ? n / s : null, s / perIter,
+                    p.name().equals("iterations") ? iterCount : null);
+            r.put("cpu_seconds", Double.isNaN(cpu) ? null : cpu);
+            r.put("gc_seconds", Double.isNaN(gc) ? null : gc);
+            rows.add(r);
         }
         System.out.printf(Locale.ROOT, "  %-32s %9.3f %12s %14.2f%n", "all outputs", writes, "", writes / perIter);
         System.out.printf(Locale.ROOT, "  %-32s %9.3f%n", "whole job (after start)", whole);
@@ -164,8 +171,17 @@ public final class CaviJobBenchmark implements Callable<Integer> {
     }
 
     private static double median(List<JobPhases> runs, String phase) {
+        return median(runs, phase, JobPhases.Phase::seconds);
+    }
+
+    /** The median over runs of a figure summed over the phases of that name (NaN when a run did not measure it). */
+    private static double median(List<JobPhases> runs, String phase, java.util.function.ToDoubleFunction<JobPhases.Phase> figure) {
         return Medians.of(runs.stream().map(r -> r.phases().stream().filter(p -> p.name().equals(phase))
-                .mapToDouble(JobPhases.Phase::seconds).sum()).toList());
+                .mapToDouble(figure).sum()).toList());
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "" : String.format(Locale.ROOT, "%.2f", s);
     }
 
     private static void resetPeaks() {

@@ -6,10 +6,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** Wall-clock seconds of a job's phases, in the order they ran: where a user's time goes (start, read, fit, write). */
+/**
+ * Wall-clock seconds of a job's phases, in the order they ran: where a user's time goes (start, read, fit, write);
+ * for a timed phase also the JVM's CPU seconds (all its threads: Spark's local tasks, the collector's, the
+ * compilers') and the collectors' pause seconds over it, which a machine shared with others disturbs far less than
+ * the wall clock.
+ */
 public final class JobPhases {
-    /** One phase; {@code count} is what it did (iterations, events, bytes), 0 when that means nothing. */
-    public record Phase(String name, double seconds, long count) {
+    /**
+     * One phase; {@code count} is what it did (iterations, events, bytes), 0 when that means nothing; {@code cpuSeconds}
+     * and {@code gcSeconds} NaN when not measured (a phase added from elsewhere).
+     */
+    public record Phase(String name, double seconds, long count, double cpuSeconds, double gcSeconds) {
     }
 
     private final List<Phase> phases = Collections.synchronizedList(new ArrayList<>());
@@ -25,12 +33,32 @@ public final class JobPhases {
     }
 
     public <T> T time(String name, Supplier<T> body) {
+        long cpu0 = processCpuNanos();
+        long gc0 = gcMillis();
         long t0 = System.nanoTime();
         try {
             return body.get();
         } finally {
-            add(name, (System.nanoTime() - t0) / 1e9, 0);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long cpu1 = processCpuNanos();
+            phases.add(new Phase(name, seconds, 0, cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e9,
+                    (gcMillis() - gc0) / 1e3));
         }
+    }
+
+    /** The JVM's CPU time so far, or -1 where the platform does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
+
+    /** The collectors' accumulated pause time (young and full collections). */
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     public void time(String name, Runnable body) {
@@ -41,7 +69,7 @@ public final class JobPhases {
     }
 
     public void add(String name, double seconds, long count) {
-        phases.add(new Phase(name, seconds, count));
+        phases.add(new Phase(name, seconds, count, Double.NaN, Double.NaN));
     }
 
     public List<Phase> phases() {
