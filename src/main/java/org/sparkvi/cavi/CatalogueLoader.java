@@ -51,7 +51,14 @@ public final class CatalogueLoader {
 
     /** Reads the catalogue; a file Spark fails to read is one user error naming it ({@link CatalogueFiles#translate}). */
     public static LoadedCatalogue load(SparkSession spark, Request req) {
-        return load(spark, CatalogueReader.open(spark, req.path(), req.format()), req);
+        long t0 = System.nanoTime();
+        CatalogueReader.Source source = CatalogueReader.open(spark, req.path(), req.format());
+        LOG.debug("{}: opened (files listed, footers read, schema) in {} s", req.path(), seconds(t0));
+        return load(spark, source, req);
+    }
+
+    private static String seconds(long since) {
+        return String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - since) / 1e9);
     }
 
     /** Loads rows already read (a DataFrame of the caller's: {@link CatalogueReader#fromDataFrame}); req names them. */
@@ -71,6 +78,7 @@ public final class CatalogueLoader {
     static final long SMALL_CATALOGUE_EVENTS = 1 << 16;
 
     private static LoadedCatalogue read(SparkSession spark, CatalogueReader.Source source, Request req) {
+        long planned = System.nanoTime();
         CoordinateSystem coords = req.coords();
         // local-km's reference point is the catalogue's centroid: read in ECEF (also unit Jacobian), then re-place
         CoordinateSystem readAs = coords.needsReference() ? CoordinateSystem.of(CoordinateSystem.Kind.ECEF) : coords;
@@ -85,6 +93,7 @@ public final class CatalogueLoader {
                 readAs, req.strength(), req.weightColumn(), req.path());
         ParquetBatches.Batches batches = direct == null || direct.directColumns() == null ? null
                 : source.batches(direct.directColumns());
+        LOG.debug("{}: columns and splits planned in {} s", req.path(), seconds(planned));
         boolean asRead = batches != null && (batches.batches().getNumPartitions() >= parallelism
                 || java.util.Arrays.stream(batches.expectedRows()).sum() <= SMALL_CATALOGUE_EVENTS);
         JavaRDD<CataloguePartition> read;
@@ -118,8 +127,11 @@ public final class CatalogueLoader {
             }, false);
         }
         read.persist(StorageLevel.MEMORY_AND_DISK());
+        long job = System.nanoTime();
         List<CataloguePartition.Counts> counts = SparkSessions.describe(spark, "Read, validate and cache " + req.path()
                 + " as " + read.getNumPartitions() + " columnar blocks", () -> read.map(CataloguePartition::counts).collect());
+        LOG.debug("{}: read job and its counts in {} s", req.path(), seconds(job));
+        long after = System.nanoTime();
         long records = 0;
         long used = 0;
         long bytes = 0;
@@ -155,6 +167,7 @@ public final class CatalogueLoader {
         LoadedCatalogue.DuplicateIds duplicates = !hasIds(counts) ? null
                 : repeatedHash(counts) ? duplicateIds(spark, source.rows(), req.path())
                 : new LoadedCatalogue.DuplicateIds(0, 0, null, 0);
+        LOG.debug("{}: counts summed and ids checked in {} s", req.path(), seconds(after));
         return new LoadedCatalogue(req.path(), cached, coords, records, used, byReason, bytes, duplicates);
     }
 
@@ -162,46 +175,15 @@ public final class CatalogueLoader {
         return counts.stream().anyMatch(c -> c.idHashBytes() != null);
     }
 
-    /** Whether some hash occurs twice among the partitions' sorted hashes (merged pairwise, O(N log P)). */
+    /** Whether some hash occurs twice among the partitions' sorted hashes ({@link SortedRuns}, read in place). */
     static boolean repeatedHash(List<CataloguePartition.Counts> counts) {
-        List<long[]> runs = new java.util.ArrayList<>();
+        List<java.nio.LongBuffer> runs = new java.util.ArrayList<>();
         for (CataloguePartition.Counts c : counts) {
-            long[] hashes = c.idHashes();
-            if (hashes != null && hashes.length > 0) {
-                runs.add(hashes);
+            if (c.idHashBytes() != null) {
+                runs.add(c.sortedIdHashes());
             }
         }
-        while (runs.size() > 1) {
-            List<long[]> merged = new java.util.ArrayList<>();
-            for (int i = 0; i < runs.size(); i += 2) {
-                merged.add(i + 1 < runs.size() ? merge(runs.get(i), runs.get(i + 1)) : runs.get(i));
-            }
-            runs = merged;
-        }
-        long[] all = runs.isEmpty() ? new long[0] : runs.get(0);
-        for (int i = 1; i < all.length; i++) {
-            if (all[i] == all[i - 1]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long[] merge(long[] a, long[] b) {
-        long[] out = new long[a.length + b.length];
-        int i = 0;
-        int j = 0;
-        int o = 0;
-        while (i < a.length && j < b.length) {
-            out[o++] = a[i] <= b[j] ? a[i++] : b[j++];
-        }
-        while (i < a.length) {
-            out[o++] = a[i++];
-        }
-        while (j < b.length) {
-            out[o++] = b[j++];
-        }
-        return out;
+        return SortedRuns.anyRepeated(runs);
     }
 
     /**

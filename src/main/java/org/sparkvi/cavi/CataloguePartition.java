@@ -24,14 +24,9 @@ public record CataloguePartition(EventBlock block, List<Rejection> rejections, l
             this(records, used, bytes, rejectedByReason, firstRejection, idHashes == null ? null : pack(idHashes));
         }
 
-        /** The sorted hashes, or null when the catalogue has no id column. */
-        public long[] idHashes() {
-            if (idHashBytes == null) {
-                return null;
-            }
-            long[] out = new long[idHashBytes.length / Long.BYTES];
-            ByteBuffer.wrap(idHashBytes).order(ByteOrder.nativeOrder()).asLongBuffer().get(out);
-            return out;
+        /** The sorted hashes, read in place from their bytes, or null when the catalogue has no id column. */
+        public java.nio.LongBuffer sortedIdHashes() {
+            return idHashBytes == null ? null : ByteBuffer.wrap(idHashBytes).order(ByteOrder.nativeOrder()).asLongBuffer();
         }
 
         private static byte[] pack(long[] values) {
