@@ -93,7 +93,8 @@ public final class EventColumns implements Serializable {
         boolean latLon = coords.usesLatLon();
         latitude = measure(p, schema, "latitude", latLon, catalogueName);
         longitude = measure(p, schema, "longitude", latLon, catalogueName);
-        depth = measure(p, schema, "depth", coords.usesDepth(), catalogueName);
+        // depth only where the coordinates use it: no column is decoded, or its types compared across files, for nothing
+        depth = coords.usesDepth() ? measure(p, schema, "depth", true, catalogueName) : new Measure("depth", -1, -1);
         x = new Measure[coords.xColumns().size()];
         for (int j = 0; j < x.length; j++) {
             x[j] = measure(p, schema, coords.xColumns().get(j), true, catalogueName);
