@@ -9,10 +9,10 @@ import org.sparkvi.io.CoordinateSystem;
  * Reads a column batch whose every record is valid column by column, straight from its vectors, into the
  * partition's block: no row view, whose every access dispatches through the batch's array of vectors (the row
  * parser's own frames were about half of a 10⁷-event read's Java samples under JFR; the read's wall time, though,
- * went mostly to the collector and to the kernel faulting fresh pages, and did not measurably change: README). A batch is taken only if every value that
- * {@link EventParser}'s row parser checks is present and passes the check it would make; the values kept are then
- * those it would keep, computed by the same formulas. Otherwise nothing is added and the caller reads the batch row
- * by row, rejections and all.
+ * went mostly to the collector and to the kernel faulting fresh pages, and did not measurably change: README). A
+ * batch is taken only if every value that {@link EventParser}'s row parser checks is present and passes the check
+ * it would make (the same predicates); the values kept are then those it would keep, computed by the same formulas.
+ * Otherwise nothing is added and the caller reads the batch row by row, rejections and all.
  */
 final class ColumnBatchReader {
     private final EventParser parser;
@@ -43,8 +43,8 @@ final class ColumnBatchReader {
     /** Adds the batch's records and returns true, or adds nothing and returns false when a record needs the row parser. */
     boolean read(ColumnarBatch b) {
         int n = b.numRows();
-        if (cols.malformed >= 0 || n == 0) {
-            return n == 0;
+        if (n == 0) {
+            return true;
         }
         reserve(n);
         // every column the row parser checks must be free of missing values (a missing optional latitude is NaN
@@ -68,13 +68,13 @@ final class ColumnBatchReader {
             double la = lat == null ? Double.NaN : lat.getDouble(i);
             double lo = lon == null ? Double.NaN : lon.getDouble(i);
             // NaN fails every comparison: a non-finite value is refused with the out-of-range ones
-            if (lat != null && !(la >= -90 && la <= 90) || lon != null && !(lo >= -180 && lo <= 180)) {
+            if (lat != null && !EventParser.latitudeInRange(la) || lon != null && !EventParser.longitudeInRange(lo)) {
                 return false;
             }
             double d = Double.NaN;
             if (depth != null) {
                 d = depth.getDouble(i);
-                if (!(d >= EventParser.MIN_DEPTH_KM && d <= EventParser.MAX_DEPTH_KM)) {
+                if (!EventParser.depthInRange(d)) {
                     return false;
                 }
             }
@@ -85,10 +85,10 @@ final class ColumnBatchReader {
                 }
             }
             double v = s.getDouble(i);
-            double si = Double.isFinite(v) ? parser.validStrength(v) : Double.NaN;
-            if (Double.isNaN(si)) {
+            if (!Double.isFinite(v) || parser.strengthProblem(v) != null) {
                 return false;
             }
+            double si = parser.strengthOf(v);
             double wi = 1.0;
             if (w != null) {
                 wi = w.getDouble(i);

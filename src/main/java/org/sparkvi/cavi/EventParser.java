@@ -244,18 +244,18 @@ public final class EventParser implements Serializable {
             if (reason != null) {
                 return;
             }
-            if (!Double.isNaN(lat) && (lat < -90 || lat > 90)) {
+            if (!Double.isNaN(lat) && !latitudeInRange(lat)) {
                 reject(cols.latitude, raw(cols.latitude), "latitude_out_of_range");
                 return;
             }
-            if (!Double.isNaN(lon) && (lon < -180 || lon > 180)) {
+            if (!Double.isNaN(lon) && !longitudeInRange(lon)) {
                 reject(cols.longitude, raw(cols.longitude), "longitude_out_of_range");
                 return;
             }
             double depth = Double.NaN;
             if (coords.usesDepth()) {
                 depth = number(cols.depth, true, "missing_depth");
-                if (reason == null && (depth < MIN_DEPTH_KM || depth > MAX_DEPTH_KM)) {
+                if (reason == null && !depthInRange(depth)) {
                     reject(cols.depth, raw(cols.depth), "depth_out_of_range");
                 }
             }
@@ -311,13 +311,12 @@ public final class EventParser implements Serializable {
             if (reason != null) {
                 return 0;
             }
-            double s = validStrength(v);
-            if (Double.isNaN(s)) {
-                reject(cols.strength, raw(cols.strength), strength.mag10() ? "strength_too_large"
-                        : v < 0 ? "negative_strength" : v != Math.rint(v) ? "non_integer_strength" : "strength_too_large");
+            String problem = strengthProblem(v);
+            if (problem != null) {
+                reject(cols.strength, raw(cols.strength), problem);
                 return 0;
             }
-            return s;
+            return strengthOf(v);
         }
 
         private long time() {
@@ -336,13 +335,31 @@ public final class EventParser implements Serializable {
         return cols.timeMicros ? Math.floorDiv(t, 1000L) : t; // as Spark's unix_millis rounds
     }
 
-    /** A valid S_n from the strength column's value, or NaN where {@link Reader#strength} rejects the value. */
-    double validStrength(double v) {
+    /** Why the strength column's value (finite) gives no S_n, as a rejection reason; null when it gives one. */
+    String strengthProblem(double v) {
         if (strength.mag10()) {
-            double tenths = 10 * v;
-            return tenths > MAX_STRENGTH ? Double.NaN : Math.max(0, Math.round(tenths));
+            return 10 * v > MAX_STRENGTH ? "strength_too_large" : null;
         }
-        return v >= 0 && v == Math.rint(v) && v <= MAX_STRENGTH ? v : Double.NaN;
+        return v < 0 ? "negative_strength" : v != Math.rint(v) ? "non_integer_strength"
+                : v > MAX_STRENGTH ? "strength_too_large" : null;
+    }
+
+    /** S_n from a value without a {@link #strengthProblem}: mag10 = round(10·mag) clipped at 0, else the value. */
+    double strengthOf(double v) {
+        return strength.mag10() ? Math.max(0, Math.round(10 * v)) : v;
+    }
+
+    /** Latitude, longitude and depth within their ranges (false for NaN), the checks both parsers make. */
+    static boolean latitudeInRange(double v) {
+        return v >= -90 && v <= 90;
+    }
+
+    static boolean longitudeInRange(double v) {
+        return v >= -180 && v <= 180;
+    }
+
+    static boolean depthInRange(double km) {
+        return km >= MIN_DEPTH_KM && km <= MAX_DEPTH_KM;
     }
 
     /** Epoch milliseconds from ISO-8601 text, with or without a zone (UTC); Long.MIN_VALUE when unreadable. */

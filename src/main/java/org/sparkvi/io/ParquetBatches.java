@@ -3,7 +3,6 @@ package org.sparkvi.io;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -30,9 +28,10 @@ import scala.Option;
 
 /**
  * A Parquet catalogue's columns straight from Spark's vectorised reader, as its column batches: no row is converted
- * to Spark's binary row format, and the file path (a constant column of each batch) is not copied into every row. This is the plan Spark itself runs for {@code select(columns, _metadata.file_path)},
- * stopped before its row conversion ({@link FileSourceScanExec#executeColumnar}), with the file splits, the
- * reader's settings and task retries as Spark has them.
+ * to Spark's binary row format, and the file path (a constant column of each batch) is not copied into every row.
+ * This is the plan Spark itself runs for {@code select(columns, _metadata.file_path)}, stopped before its row
+ * conversion ({@link FileSourceScanExec#executeColumnar}), with the file splits, the reader's settings and task
+ * retries as Spark has them.
  * <p>
  * Each record's row in its file is counted here, not read from Spark's {@code _metadata.row_index}, whose filling
  * (a Scala closure per row) took a fifth of a 10⁷-event read: a split reads its file's row groups whose midpoint
