@@ -48,11 +48,14 @@ sparkvi_submit() {
     if [[ -s $jsa ]]; then cds=(-XX:SharedArchiveFile="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
     elif (( writes )); then cds=(-XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off); fi
   fi
-  # Memory: on this kind of VM the first touch of a page of fresh heap is dear (touching a 4 GB heap up front took
-  # 6-10 s). Transparent huge pages, where the kernel offers them, make one touch cover 2 MB: a cold 10^7-event read
-  # went from 12-15 s to 10-12 s. (Touching the whole heap at start, -XX:+AlwaysPreTouch, only moves that cost.)
+  # Memory: on this kind of VM the first touch of a page of fresh heap is dear, and dearest in 2 MB pages. Touching
+  # a fresh GB took 0.6-0.7 s of kernel time in 4 KB pages and 1.2-4.2 s in transparent huge pages (0.1 s for huge
+  # pages a process had freed and mapped again), and a JVM's heap is fresh memory. Alternating the cold 10^7-event
+  # command six times each (2026-12-07): the read took 7.1-8.0 s in 4 KB pages against 8.5-11.8 s with
+  # -XX:+UseTransparentHugePages, the iterations the same. So the heap is left in the kernel's default pages;
+  # SPARKVI_THP=1 asks for huge pages where the kernel offers them (they had measured better on 2026-12-05).
   local heap="${SPARKVI_DRIVER_MEMORY:-4g}" mem=("$gc")
-  if [[ ${SPARKVI_THP:-1} != 0 ]] && grep -qs '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then mem+=(-XX:+UseTransparentHugePages); fi
+  if [[ ${SPARKVI_THP:-0} == 1 ]] && grep -qs '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then mem+=(-XX:+UseTransparentHugePages); fi
   local java_cmd=(java "${flags[@]}" "${cds[@]}" "${mem[@]}" -Xmx"$heap"
     -Dlog4j2.configurationFile="file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties}" -Djava.awt.headless=true
     -cp "$SPARKVI_JAR:$(cat "$root/target/classpath.txt")")

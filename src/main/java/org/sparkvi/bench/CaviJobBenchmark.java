@@ -122,8 +122,8 @@ public final class CaviJobBenchmark implements Callable<Integer> {
         double perIter = iterations / iterCount;
         System.out.printf(Locale.ROOT, "%n%,d events (%d partitions, %.1f cached bytes/event, driver peak heap %.0f MB)%n", n,
                 first.facts().get("partitions").longValue(), first.facts().get("cached_bytes_per_event"), heapMb);
-        System.out.printf(Locale.ROOT, "  %-32s %9s %12s %14s %9s %9s%n", "phase", "seconds", "events/s", "x iterations",
-                "CPU s", "GC s");
+        System.out.printf(Locale.ROOT, "  %-32s %9s %12s %14s %9s %9s %9s%n", "phase", "seconds", "events/s", "x iterations",
+                "CPU s", "kernel s", "GC s");
         double writes = 0;
         for (JobPhases.Phase p : first.phases()) {
             double s = median(runs, p.name());
@@ -137,12 +137,15 @@ public final class CaviJobBenchmark implements Callable<Integer> {
                     "%.3f s each)", perIter) : p.name();
             double cpu = median(runs, p.name(), JobPhases.Phase::cpuSeconds);
             double gc = median(runs, p.name(), JobPhases.Phase::gcSeconds);
-            System.out.printf(Locale.ROOT, "  %-32s %9.3f %12s %14.2f %9s %9s%n", label, s,
-                    perEvent ? String.format(Locale.ROOT, "%.3g", n / s) : "", s / perIter, seconds(cpu), seconds(gc));
+            double kernel = median(runs, p.name(), JobPhases.Phase::kernelSeconds);
+            System.out.printf(Locale.ROOT, "  %-32s %9.3f %12s %14.2f %9s %9s %9s%n", label, s,
+                    perEvent ? String.format(Locale.ROOT, "%.3g", n / s) : "", s / perIter, seconds(cpu), seconds(kernel),
+                    seconds(gc));
             Map<String, Object> r = row(n, p.name(), s, perEvent ? n / s : null, s / perIter,
                     p.name().equals("iterations") ? iterCount : null);
             r.put("cpu_seconds", Double.isNaN(cpu) ? null : cpu);
             r.put("gc_seconds", Double.isNaN(gc) ? null : gc);
+            r.put("kernel_seconds", Double.isNaN(kernel) ? null : kernel);
             rows.add(r);
         }
         System.out.printf(Locale.ROOT, "  %-32s %9.3f %12s %14.2f%n", "all outputs", writes, "", writes / perIter);
