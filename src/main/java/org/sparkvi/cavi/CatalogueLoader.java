@@ -172,18 +172,13 @@ public final class CatalogueLoader {
     }
 
     static boolean hasIds(List<CataloguePartition.Counts> counts) {
-        return counts.stream().anyMatch(c -> c.idHashBytes() != null);
+        return counts.stream().anyMatch(c -> c.idHashes() != null);
     }
 
-    /** Whether some hash occurs twice among the partitions' sorted hashes ({@link SortedRuns}, read in place). */
+    /** Whether some hash occurs twice among the partitions' hashes ({@link IdHashBuckets}). */
     static boolean repeatedHash(List<CataloguePartition.Counts> counts) {
-        List<java.nio.LongBuffer> runs = new java.util.ArrayList<>();
-        for (CataloguePartition.Counts c : counts) {
-            if (c.idHashBytes() != null) {
-                runs.add(c.sortedIdHashes());
-            }
-        }
-        return SortedRuns.anyRepeated(runs);
+        return IdHashBuckets.anyRepeated(counts.stream().map(CataloguePartition.Counts::idHashes)
+                .filter(java.util.Objects::nonNull).toList());
     }
 
     /**

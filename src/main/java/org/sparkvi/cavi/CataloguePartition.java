@@ -3,8 +3,6 @@ package org.sparkvi.cavi;
 import org.sparkvi.io.Rejection;
 
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -13,45 +11,29 @@ public record CataloguePartition(EventBlock block, List<Rejection> rejections, l
                                  TreeMap<String, Long> rejectedByReason, IdHashes idHashes) implements Serializable {
 
     /**
-     * What the driver collects of a partition: counts, not events; and the sorted 64-bit hashes of its ids, as bytes
-     * in native order (Java serialisation writes a long[] a long at a time and a byte[] in one copy: 28 MB of
-     * hashes from a 3.5M-event partition took over a second to hand over, cold).
+     * What the driver collects of a partition: counts, not events; and the 64-bit hashes of its ids grouped by
+     * bucket ({@link IdHashBuckets}), null when the catalogue has no id column.
      */
     public record Counts(long records, long used, long bytes, TreeMap<String, Long> rejectedByReason, String firstRejection,
-                         byte[] idHashBytes) implements Serializable {
-        public Counts(long records, long used, long bytes, TreeMap<String, Long> rejectedByReason, String firstRejection,
-                      long[] idHashes) {
-            this(records, used, bytes, rejectedByReason, firstRejection, idHashes == null ? null : pack(idHashes));
-        }
-
-        /** The sorted hashes, read in place from their bytes, or null when the catalogue has no id column. */
-        public java.nio.LongBuffer sortedIdHashes() {
-            return idHashBytes == null ? null : ByteBuffer.wrap(idHashBytes).order(ByteOrder.nativeOrder()).asLongBuffer();
-        }
-
-        private static byte[] pack(long[] values) {
-            byte[] out = new byte[values.length * Long.BYTES];
-            ByteBuffer.wrap(out).order(ByteOrder.nativeOrder()).asLongBuffer().put(values);
-            return out;
-        }
+                         IdHashBuckets.Grouped idHashes) implements Serializable {
     }
 
     /**
-     * The XXH64 hashes of the partition's ids (every record with one, rejected or not), sorted, held only until the
-     * driver has collected them: equal ids have equal hashes, so no repeated hash across the whole catalogue means
-     * no repeated id, without a shuffle of the ids.
+     * The XXH64 hashes of the partition's ids (every record with one, rejected or not), grouped by bucket, held only
+     * until the driver has collected them: equal ids have equal hashes, so no repeated hash across the whole
+     * catalogue means no repeated id, without a shuffle of the ids.
      */
     public static final class IdHashes implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private long[] sorted;
+        private static final long serialVersionUID = 2L;
+        private IdHashBuckets.Grouped grouped;
 
-        IdHashes(long[] sorted) {
-            this.sorted = sorted;
+        IdHashes(IdHashBuckets.Grouped grouped) {
+            this.grouped = grouped;
         }
 
-        synchronized long[] take() {
-            long[] out = sorted;
-            sorted = null;
+        synchronized IdHashBuckets.Grouped take() {
+            IdHashBuckets.Grouped out = grouped;
+            grouped = null;
             return out;
         }
     }

@@ -137,12 +137,7 @@ public final class EventParser implements Serializable {
         }
 
         CataloguePartition finish() {
-            long[] hashes = null;
-            if (cols.id >= 0) {
-                long[] sorted = RadixSort.sort(idHashes, idCount);
-                // sized from the footers, the array is usually full: no 8 bytes an event copied for nothing
-                hashes = sorted.length == idCount ? sorted : java.util.Arrays.copyOf(sorted, idCount);
-            }
+            IdHashBuckets.Grouped hashes = cols.id >= 0 ? IdHashBuckets.group(idHashes, idCount) : null;
             return new CataloguePartition(block.build(), rejections, records, byReason,
                     new CataloguePartition.IdHashes(hashes));
         }
