@@ -216,7 +216,9 @@ public final class CatalogueReader {
                 .toArray(String[]::new), conf, Map.of(), catalogue);
         Dataset<Row> raw;
         try {
-            raw = spark.read().parquet(path);
+            raw = hasSummaryFiles(catalogue, conf) ? spark.read().parquet(path)
+                    // files.get(0): CatalogueFiles lists in path order, the order in which Spark picks the file it reads
+                    : spark.read().schema(ParquetFooters.sparkSchema(known, files.get(0).toString(), spark)).parquet(path);
         } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
             throw CatalogueFiles.translate(e);
         }
@@ -230,6 +232,16 @@ public final class CatalogueReader {
         Dataset<Row> rows = canonicalNames(raw.withColumn(SOURCE_FILE, col("_metadata.file_path"))
                 .withColumn(SOURCE_ROW, col("_metadata.row_index").plus(1)));
         return new Source(rows, offsets, footers, raw);
+    }
+
+    /** A folder with Parquet summary files, from which Spark infers the schema instead of from the first data file. */
+    private static boolean hasSummaryFiles(Path catalogue, org.apache.hadoop.conf.Configuration conf) {
+        try {
+            FileSystem fs = catalogue.getFileSystem(conf);
+            return fs.exists(new Path(catalogue, "_common_metadata")) || fs.exists(new Path(catalogue, "_metadata"));
+        } catch (IOException | IllegalArgumentException e) { // a glob or a file: no folder of summaries
+            return false;
+        }
     }
 
     private static void requireExists(SparkSession spark, String path) {

@@ -20,10 +20,12 @@ public final class ParquetFooters {
     }
 
     /**
-     * What a footer says: the rows, the file's bytes, each top-level column's Parquet type (lower-case name → type), and each row
-     * group's rows and midpoint (the byte offset by which a reader assigns the group to a file split).
+     * What a footer says: the rows, the file's bytes, each top-level column's Parquet type (lower-case name → type), each row
+     * group's rows and midpoint (the byte offset by which a reader assigns the group to a file split), and the file's
+     * schema and key-value metadata (what Spark derives a table's schema from).
      */
-    record Footer(long rows, long bytes, Map<String, String> types, long[] groupMidpoints, long[] groupRows) {
+    record Footer(long rows, long bytes, Map<String, String> types, long[] groupMidpoints, long[] groupRows,
+                  org.apache.parquet.hadoop.metadata.FileMetaData fileMetaData) {
         /** The rows of the row groups whose midpoint lies in [start, start + length): what a split of that range reads. */
         long rowsIn(long start, long length) {
             long rows = 0;
@@ -89,7 +91,8 @@ public final class ParquetFooters {
                             midpoints[g] = groups.get(g).getStartingPos() + groups.get(g).getCompressedSize() / 2;
                             rows[g] = groups.get(g).getRowCount();
                         }
-                        return new Footer(reader.getRecordCount(), file.getLength(), types, midpoints, rows);
+                        return new Footer(reader.getRecordCount(), file.getLength(), types, midpoints, rows,
+                                reader.getFooter().getFileMetaData());
                     }
                 }));
             }
@@ -109,6 +112,25 @@ public final class ParquetFooters {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The table schema Spark infers for these files with schema merging off (its default): that of the first file
+     * in path order (Spark's {@code ParquetUtils.inferSchema} sorts the files by path and reads one footer), by
+     * Spark's own conversion ({@code ParquetFileFormat.readSchemaFromFooter}: the Spark schema a Spark writer stored
+     * in the footer, else the Parquet schema converted under the session's settings). Given to the reader, it spares
+     * the Spark job that inference runs to read that footer again (0.3 s cold, 0.7 s with its planning).
+     */
+    static org.apache.spark.sql.types.StructType sparkSchema(Map<String, Footer> footers, String firstFile,
+                                                             org.apache.spark.sql.SparkSession spark) {
+        Footer first = footers.get(metadataPath(firstFile));
+        var converter = new org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter(
+                spark.sessionState().conf());
+        var footer = new org.apache.parquet.hadoop.Footer(new Path(firstFile),
+                new org.apache.parquet.hadoop.metadata.ParquetMetadata(first.fileMetaData(), List.of()));
+        org.apache.spark.sql.types.StructType schema = org.apache.spark.sql.execution.datasources.parquet
+                .ParquetFileFormat$.MODULE$.readSchemaFromFooter(footer, converter);
+        return schema.asNullable(); // as Spark makes every file source's inferred columns
     }
 
     /**
