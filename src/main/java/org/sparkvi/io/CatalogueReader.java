@@ -218,7 +218,7 @@ public final class CatalogueReader {
         try {
             raw = hasSummaryFiles(catalogue, conf) ? spark.read().parquet(path)
                     // files.get(0): CatalogueFiles lists in path order, the order in which Spark picks the file it reads
-                    : spark.read().schema(ParquetFooters.sparkSchema(known, files.get(0).toString(), spark)).parquet(path);
+                    : spark.read().schema(ParquetFooters.sparkSchema(files.get(0).toString(), conf, spark)).parquet(path);
         } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
             throw CatalogueFiles.translate(e);
         }

@@ -3,7 +3,6 @@ package org.sparkvi.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -25,10 +24,7 @@ class ParquetSchemaTest {
 
     private static StructType fromFooters(SparkSession spark, String path) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        List<org.apache.hadoop.fs.Path> files = CatalogueFiles.list(path, conf);
-        Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(files.stream().map(Object::toString)
-                .toArray(String[]::new), conf);
-        return ParquetFooters.sparkSchema(footers, files.get(0).toString(), spark);
+        return ParquetFooters.sparkSchema(CatalogueFiles.list(path, conf).get(0).toString(), conf, spark);
     }
 
     private void writeOneFile(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, Path target) {
