@@ -99,16 +99,19 @@ public record CoordinateSystem(Kind kind, double refLatitude, double refLongitud
             case ECEF -> {
                 double phi = Math.toRadians(latitude);
                 double lambda = Math.toRadians(longitude);
-                x[0] = EARTH_RADIUS_KM * Math.cos(phi) * Math.cos(lambda);
-                x[1] = EARTH_RADIUS_KM * Math.cos(phi) * Math.sin(lambda);
+                // R cos φ once: C2 does not merge two calls of Math.cos (the same bits, 4 trig calls instead of 5)
+                double rCosPhi = EARTH_RADIUS_KM * Math.cos(phi);
+                x[0] = rCosPhi * Math.cos(lambda);
+                x[1] = rCosPhi * Math.sin(lambda);
                 x[2] = EARTH_RADIUS_KM * Math.sin(phi);
             }
             case HYPOCENTER -> {
                 double phi = Math.toRadians(latitude);
                 double lambda = Math.toRadians(longitude);
                 double r = EARTH_RADIUS_KM - depthKm;
-                x[0] = r * Math.cos(phi) * Math.cos(lambda);
-                x[1] = r * Math.cos(phi) * Math.sin(lambda);
+                double rCosPhi = r * Math.cos(phi);
+                x[0] = rCosPhi * Math.cos(lambda);
+                x[1] = rCosPhi * Math.sin(lambda);
                 x[2] = r * Math.sin(phi);
             }
             case IDENTITY -> System.arraycopy(values, 0, x, 0, values.length);
