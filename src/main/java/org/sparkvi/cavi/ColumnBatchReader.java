@@ -63,7 +63,6 @@ final class ColumnBatchReader {
         for (int j = 0; j < xs.length; j++) {
             xs[j] = column(b, cols.x[j]);
         }
-        boolean radial = coords.kind() == CoordinateSystem.Kind.RADIAL;
         for (int i = 0; i < n; i++) {
             double la = lat == null ? Double.NaN : lat.getDouble(i);
             double lo = lon == null ? Double.NaN : lon.getDouble(i);
@@ -92,11 +91,11 @@ final class ColumnBatchReader {
             double wi = 1.0;
             if (w != null) {
                 wi = w.getDouble(i);
-                if (!(Double.isFinite(wi) && wi >= 0)) {
+                if (!(Double.isFinite(wi) && EventParser.weightInRange(wi))) {
                     return false;
                 }
             }
-            if (radial && CoordinateSystem.greatCircleKm(la, lo, coords.refLatitude(), coords.refLongitude()) <= 0) {
+            if (parser.atTheStation(la, lo)) {
                 return false;
             }
             logBase[i] = coords.toModel(la, lo, d, values, x) - reader.logFactorial(si);

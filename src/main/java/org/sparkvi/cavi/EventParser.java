@@ -261,15 +261,14 @@ public final class EventParser implements Serializable {
             double w = 1.0;
             if (weighted) {
                 w = number(cols.weight, true, "missing_value");
-                if (reason == null && w < 0) {
+                if (reason == null && !weightInRange(w)) {
                     reject(cols.weight, raw(cols.weight), "invalid_weight");
                 }
             }
             if (reason != null) {
                 return;
             }
-            if (coords.kind() == CoordinateSystem.Kind.RADIAL
-                    && CoordinateSystem.greatCircleKm(lat, lon, coords.refLatitude(), coords.refLongitude()) <= 0) {
+            if (atTheStation(lat, lon)) {
                 reason = "zero_distance";
                 where = null;
                 value = lat + "," + lon;
@@ -355,6 +354,17 @@ public final class EventParser implements Serializable {
 
     static boolean depthInRange(double km) {
         return km >= MIN_DEPTH_KM && km <= MAX_DEPTH_KM;
+    }
+
+    /** A finite weight's check. */
+    static boolean weightInRange(double w) {
+        return w >= 0;
+    }
+
+    /** Radial coordinates only: the event lies at the station itself, where log r is not defined. */
+    boolean atTheStation(double lat, double lon) {
+        return coords.kind() == CoordinateSystem.Kind.RADIAL
+                && CoordinateSystem.greatCircleKm(lat, lon, coords.refLatitude(), coords.refLongitude()) <= 0;
     }
 
     /** Epoch milliseconds from ISO-8601 text, with or without a zone (UTC); Long.MIN_VALUE when unreadable. */
