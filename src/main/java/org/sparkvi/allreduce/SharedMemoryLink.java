@@ -15,7 +15,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A two-way byte stream between two ranks on the same host, through one file in {@code /dev/shm} that both map: a
@@ -62,13 +61,6 @@ final class SharedMemoryLink {
      * in (and reads it while it is still in cache), instead of waiting for the whole message.
      */
     static final int PIECE = 256 << 10;
-    private static final int SPINS = 2_000;
-    /**
-     * Yields before parking: a yield hands the core to any runnable thread (the sender, the peer) and returns at once
-     * when there is none, so a waiting rank wakes within microseconds without taking a core from anyone; a park
-     * wakes ~70 µs late (20 µs and the kernel's timer slack). 20,000 yields outlast a step's waits here.
-     */
-    private static final int YIELDS = 20_000;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** Whether the peer's process is still there (its TCP connection has not reached end-of-stream). */
@@ -375,29 +367,20 @@ final class SharedMemoryLink {
 
     /** Whether a wait has reached its parking phase and is due to ask for the peer's liveness (every 50 parks). */
     private static boolean parked(int idle) {
-        return idle >= SPINS + YIELDS && idle % 50 == 0;
+        return Backoff.parking(idle, 50);
     }
 
-    /**
-     * One wait: {@code SPINS} spins (microseconds), then {@code YIELDS} yields, then parks of 20 µs. Throws once this
-     * side is closed (by the mesh's watchdog or its owner).
-     */
+    /** One wait ({@link Backoff}). Throws once this side is closed (by the mesh's watchdog or its owner). */
     private int pause(int idle) throws IOException {
         if (closed) {
             throw new IOException("the shared-memory link was closed");
         }
-        if (idle < SPINS) {
-            Thread.onSpinWait();
-        } else if (idle < SPINS + YIELDS) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(20_000);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting on the shared-memory link");
-            }
+        int next = Backoff.pause(idle);
+        if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting on the shared-memory link");
         }
-        return idle + 1;
+        return next;
     }
 
     /** Tells the peer this side writes no more (its reads end with EOF), and ends this side's waits. */

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
 import org.apache.spark.BarrierTaskContext;
+import org.sparkvi.allreduce.ThreadBarrier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvi.spark.BarrierMapStage;
@@ -83,7 +83,7 @@ public final class BarrierEpochEngine implements EpochEngine {
     static final class Exchange {
         final Replica replica;
         final double[] losses;
-        final CyclicBarrier barrier;
+        final ThreadBarrier barrier;
         /** Per task, nanoTime: entered its code, steps done; and nanoseconds spent on its gradients and waiting. */
         final long[] entered;
         final long[] stepsDone;
@@ -96,7 +96,7 @@ public final class BarrierEpochEngine implements EpochEngine {
         Exchange(Epoch e) {
             replica = Replica.of(e.config, e.params0, e.m0, e.v0, e.partitions);
             losses = new double[e.partitions];
-            barrier = new CyclicBarrier(e.partitions);
+            barrier = new ThreadBarrier(e.partitions);
             entered = new long[e.partitions];
             stepsDone = new long[e.partitions];
             gradientNanos = new long[e.partitions];
@@ -152,7 +152,6 @@ public final class BarrierEpochEngine implements EpochEngine {
     /** A task's epoch: its shard's gradients, its slice of the sum and of Adam, in lockstep with the others. */
     static int runShard(String key, SparkGradientSource.Shard shard, int epoch) throws Exception {
         BarrierTaskContext tc = BarrierTaskContext.get();
-        FaultInjection.maybeFail("VAE barrier epoch");
         Epoch e = EPOCHS.get(key);
         if (e == null) {
             throw new IllegalStateException("the barrier VAE engine needs its tasks in the driver's JVM (local mode)");
@@ -166,34 +165,44 @@ public final class BarrierEpochEngine implements EpochEngine {
         int to = (int) ((long) size * (p + 1) / e.partitions);
         int n = e.order.length;
         long t = e.step0;
-        for (int start = 0, s = 0; start < n; start += c.batchSize(), s++) {
-            int[] batch = java.util.Arrays.copyOfRange(e.order, start, Math.min(n, start + c.batchSize()));
-            long g0 = System.nanoTime();
-            x.losses[p] = x.replica.shardGradient(c, shard, p, epoch, batch);
-            long g1 = System.nanoTime();
-            x.barrier.await();
-            x.gradientNanos[p] += g1 - g0;
-            x.waitNanos[p] += System.nanoTime() - g1;
-            double loss = 0; // every task sums the same losses in the same order, so all stop at the same step
-            for (double l : x.losses) {
-                loss += l;
-            }
-            if (!Double.isFinite(loss)) { // diverged: the step is reported, not applied, and the epoch ends here
+        java.util.function.BooleanSupplier killed = tc::isInterrupted; // asked only once a wait parks
+        int steps = (n + c.batchSize() - 1) / c.batchSize();
+        try {
+            for (int start = 0, s = 0; start < n; start += c.batchSize(), s++) {
+                if (p == e.partitions - 1 && s == Math.min(2, steps - 1)) { // a test's failure after two steps
+                    FaultInjection.maybeFail("VAE barrier epoch, step " + (s + 1));
+                }
+                int[] batch = java.util.Arrays.copyOfRange(e.order, start, Math.min(n, start + c.batchSize()));
+                long g0 = System.nanoTime();
+                x.losses[p] = x.replica.shardGradient(c, shard, p, epoch, batch);
+                long g1 = System.nanoTime();
+                x.barrier.await(killed);
+                x.gradientNanos[p] += g1 - g0;
+                x.waitNanos[p] += System.nanoTime() - g1;
+                double loss = 0; // every task sums the same losses in the same order, so all stop at the same step
+                for (double l : x.losses) {
+                    loss += l;
+                }
+                if (!Double.isFinite(loss)) { // diverged: the step is reported, not applied, and the epoch ends here
+                    if (p == 0) {
+                        x.lossSum += loss;
+                        e.progress.step(s + 1, Math.min(n, start + c.batchSize()), loss, batch.length);
+                    }
+                    break;
+                }
+                x.replica.reduceAndUpdate(e.adam, from, to, t + s + 1);
                 if (p == 0) {
                     x.lossSum += loss;
+                    x.updates++;
                     e.progress.step(s + 1, Math.min(n, start + c.batchSize()), loss, batch.length);
                 }
-                break;
+                long w0 = System.nanoTime();
+                x.barrier.await(killed);
+                x.waitNanos[p] += System.nanoTime() - w0;
             }
-            x.replica.reduceAndUpdate(e.adam, from, to, t + s + 1);
-            if (p == 0) {
-                x.lossSum += loss;
-                x.updates++;
-                e.progress.step(s + 1, Math.min(n, start + c.batchSize()), loss, batch.length);
-            }
-            long w0 = System.nanoTime();
-            x.barrier.await();
-            x.waitNanos[p] += System.nanoTime() - w0;
+        } catch (Throwable ex) { // the other tasks would wait for this one at the barrier until killed
+            x.barrier.breakWith(ex);
+            throw ex;
         }
         x.stepsDone[p] = System.nanoTime();
         x.finished.incrementAndGet();
