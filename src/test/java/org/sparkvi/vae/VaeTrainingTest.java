@@ -125,6 +125,18 @@ class VaeTrainingTest {
         }
         assertTrue(failures.injectedFailures() >= 1, "injected failures: " + failures.injectedFailures());
         assertArrayEquals(clean.params(), retried.params(), 0.0);
+        // the failed task's peer did not stay behind waiting for it (Spark kills it without an interrupt: with
+        // CyclicBarrier it stayed parked for good, holding a task slot that a 2-core machine's relaunch needs)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (waitingAtABarrier() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, waitingAtABarrier(), "task threads still waiting at the barrier");
+    }
+
+    static long waitingAtABarrier() {
+        return Thread.getAllStackTraces().values().stream().filter(st -> java.util.Arrays.stream(st)
+                .anyMatch(f -> f.getClassName().equals(org.sparkvi.allreduce.ThreadBarrier.class.getName()))).count();
     }
 
     @Test
