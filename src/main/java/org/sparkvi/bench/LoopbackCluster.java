@@ -75,7 +75,9 @@ public final class LoopbackCluster implements AutoCloseable {
         pb.environment().put("SPARK_HOME", home.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else executors fail with "Cannot find any build directories"
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        // a worker started by hand has no BLAS setting of its own: the executors get theirs from the application
+        // (spark.executorEnv.OPENBLAS_NUM_THREADS in conf/spark-defaults.conf), as on a user's cluster
+        pb.environment().remove("OPENBLAS_NUM_THREADS");
         Process p = pb.start();
         processes.add(p);
         return p;

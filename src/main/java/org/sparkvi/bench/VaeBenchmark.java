@@ -213,17 +213,20 @@ public final class VaeBenchmark implements java.util.concurrent.Callable<Integer
     }
 
     private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.defaultJavaOptions";
+    private static final String EXECUTOR_ENV = "spark.executorEnv.";
 
     /** One submission of {@link SocketEngineRun} to the cluster: its printed figures (images/s first). */
     private double[] submitSocketRun(LoopbackCluster cluster, Path log, Path dir, int n, VaeConfig c, String transport,
                                      int runs, String precision) throws Exception {
         java.util.List<String> confs = new java.util.ArrayList<>(java.util.List.of("spark.executor.cores=1",
                 "spark.executor.memory=1g", "spark.barrier.sync.timeout=300s", SocketEpochEngine.TRANSPORT + "=" + transport));
-        // the executors' JVM options a user's cluster run gets: conf/spark-defaults.conf's, which jobs/bench passes to
-        // this JVM as system properties (the parallel collector; the JVM's default, G1, measured 4-10% slower there)
-        String executorOptions = System.getProperty(EXECUTOR_JAVA_OPTIONS);
-        if (executorOptions != null) {
-            confs.add(EXECUTOR_JAVA_OPTIONS + "=" + executorOptions);
+        // what a user's cluster run gives its executors: conf/spark-defaults.conf's JVM options (the parallel
+        // collector; the JVM's default, G1, measured 4-10% slower there) and environment (one BLAS thread per task),
+        // which jobs/bench passes to this JVM as system properties
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.equals(EXECUTOR_JAVA_OPTIONS) || key.startsWith(EXECUTOR_ENV)) {
+                confs.add(key + "=" + System.getProperty(key));
+            }
         }
         int code = cluster.submit(log, confs,
                 SocketEngineRun.class.getName(), dir.toAbsolutePath().toString(), String.valueOf(n),
