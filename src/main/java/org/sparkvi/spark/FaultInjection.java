@@ -22,4 +22,15 @@ public final class FaultInjection {
                     + " in stage " + tc.stageId() + ", " + where + ")");
         }
     }
+
+    /**
+     * For a lockstep stage (one task a rank, stepping together): {@link #maybeFail} in the last rank only, at step 3
+     * of {@code steps} (the last if fewer), after two steps have moved every rank's state on, so that a relaunch
+     * must start again from the epoch's state, and the other ranks must not wait for the failed one.
+     */
+    public static void maybeFailMidEpoch(int rank, int ranks, int step, int steps, String where) {
+        if (rank == ranks - 1 && step == Math.min(2, steps - 1)) {
+            maybeFail(where + ", step " + (step + 1));
+        }
+    }
 }

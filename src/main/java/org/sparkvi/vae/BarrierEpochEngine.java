@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.BarrierTaskContext;
-import org.sparkvi.allreduce.ThreadBarrier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvi.allreduce.ThreadBarrier;
 import org.sparkvi.spark.BarrierMapStage;
 import org.sparkvi.spark.FaultInjection;
 import org.sparkvi.spark.SparkSessions;
@@ -169,9 +169,7 @@ public final class BarrierEpochEngine implements EpochEngine {
         int steps = (n + c.batchSize() - 1) / c.batchSize();
         try {
             for (int start = 0, s = 0; start < n; start += c.batchSize(), s++) {
-                if (p == e.partitions - 1 && s == Math.min(2, steps - 1)) { // a test's failure after two steps
-                    FaultInjection.maybeFail("VAE barrier epoch, step " + (s + 1));
-                }
+                FaultInjection.maybeFailMidEpoch(p, e.partitions, s, steps, "VAE barrier epoch");
                 int[] batch = java.util.Arrays.copyOfRange(e.order, start, Math.min(n, start + c.batchSize()));
                 long g0 = System.nanoTime();
                 x.losses[p] = x.replica.shardGradient(c, shard, p, epoch, batch);

@@ -463,9 +463,7 @@ public final class SocketEpochEngine implements EpochEngine {
         long compute = 0;
         int s = 0;
         for (int start = 0; start < n; start += c.batchSize(), s++) {
-            if (p == ranks - 1 && s == Math.min(2, steps - 1)) { // a test's failure after the replica has moved on
-                FaultInjection.maybeFail("VAE socket epoch, step " + (s + 1));
-            }
+            FaultInjection.maybeFailMidEpoch(p, ranks, s, steps, "VAE socket epoch");
             int[] batch = Arrays.copyOfRange(st.order(), start, Math.min(n, start + c.batchSize()));
             long c0 = System.nanoTime();
             double own = w.shardGradientSending(c, shard, st.epoch(), batch, ar); // sends as the layers finish
