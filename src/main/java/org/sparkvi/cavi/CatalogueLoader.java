@@ -83,6 +83,9 @@ public final class CatalogueLoader {
         // local-km's reference point is the catalogue's centroid: read in ECEF (also unit Jacobian), then re-place
         CoordinateSystem readAs = coords.needsReference() ? CoordinateSystem.of(CoordinateSystem.Kind.ECEF) : coords;
         boolean report = req.reportColumns() || coords.needsReference();
+        // latitude and longitude for the map only where X does not give them back (16 of ~93 cached bytes an
+        // event), and for local-km's centroid and re-placing
+        boolean latLon = coords.needsReference() || !readAs.recoversLatLon();
         int parallelism = spark.sparkContext().defaultParallelism();
         Map<String, Long> offsets = source.fileOffsets();
         EventColumns columns = new EventColumns(source.rows(), readAs, req.strength(), req.weightColumn(),
@@ -99,7 +102,7 @@ public final class CatalogueLoader {
         JavaRDD<CataloguePartition> read;
         if (asRead) {
             EventParser parser = new EventParser(direct, readAs, req.strength(), req.weightColumn() != null, report,
-                    offsets);
+                    latLon, offsets);
             long[] expected = batches.expectedRows();
             LOG.debug("{}: read from Spark's Parquet column batches, {} partitions of {} rows", req.path(),
                     expected.length, java.util.Arrays.toString(expected));
@@ -120,7 +123,7 @@ public final class CatalogueLoader {
                         .sortWithinPartitions(index).queryExecution().toRdd();
             }
             EventParser parser = new EventParser(columns, readAs, req.strength(), req.weightColumn() != null, report,
-                    offsets);
+                    latLon, offsets);
             read = rows.toJavaRDD().mapPartitions(it -> {
                 FaultInjection.maybeFail("catalogue reading");
                 return List.of(parser.parse(it)).iterator();

@@ -21,12 +21,19 @@ final class ColumnBatchReader {
     private final CoordinateSystem coords;
     private final int dim;
     private final double[] x;
-    private final double[] values;
+    private final CoordinateSystem.Workspace work = new CoordinateSystem.Workspace();
     private final EventColumns.Measure[] checked;
     private double[][] located = new double[0][];
     private double[] strength = new double[0];
     private double[] weight = new double[0];
     private double[] logBase = new double[0];
+    private double[] latitudes = new double[0];
+    private double[] longitudes = new double[0];
+    private double[] depths = new double[0];
+    private double[][] values = new double[0][];
+    private long[] indexes = new long[0];
+    private long[] times = new long[0];
+    private double[] mags = new double[0];
     private int[] idLength = new int[0];
 
     ColumnBatchReader(EventParser parser, EventParser.Reader reader) {
@@ -36,7 +43,6 @@ final class ColumnBatchReader {
         this.coords = parser.coords;
         this.dim = coords.dim();
         this.x = new double[dim];
-        this.values = new double[cols.x.length];
         this.checked = checkedMeasures();
     }
 
@@ -78,8 +84,8 @@ final class ColumnBatchReader {
                 }
             }
             for (int j = 0; j < xs.length; j++) {
-                values[j] = xs[j].getDouble(i);
-                if (!Double.isFinite(values[j])) {
+                values[j][i] = xs[j].getDouble(i);
+                if (!Double.isFinite(values[j][i])) {
                     return false;
                 }
             }
@@ -98,14 +104,17 @@ final class ColumnBatchReader {
             if (parser.atTheStation(la, lo)) {
                 return false;
             }
-            logBase[i] = coords.toModel(la, lo, d, values, x) - reader.logFactorial(si);
-            for (int j = 0; j < dim; j++) {
-                located[j][i] = x[j];
-            }
+            latitudes[i] = la;
+            longitudes[i] = lo;
+            depths[i] = d;
             strength[i] = si;
             weight[i] = wi;
         }
-        add(b, n, lat, lon);
+        coords.toModel(latitudes, longitudes, depths, values, n, located, logBase, work);
+        for (int i = 0; i < n; i++) {
+            logBase[i] -= reader.logFactorial(strength[i]);
+        }
+        add(b, n);
         return true;
     }
 
@@ -129,7 +138,7 @@ final class ColumnBatchReader {
         return out.stream().filter(EventColumns.Measure::present).toArray(EventColumns.Measure[]::new);
     }
 
-    private void add(ColumnarBatch b, int n, ColumnVector lat, ColumnVector lon) {
+    private void add(ColumnarBatch b, int n) {
         ColumnVector id = cols.id >= 0 ? b.column(cols.id) : null;
         boolean report = parser.reportColumns;
         // the ids are hashed (every one, as the row parser does) and, when their bytes lie one after another in the
@@ -164,29 +173,32 @@ final class ColumnBatchReader {
         ColumnVector text = cols.timeText >= 0 ? b.column(cols.timeText) : null;
         ColumnVector mag = cols.mag.present() ? b.column(cols.mag.value()) : null;
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < dim; j++) {
-                x[j] = located[j][i];
-            }
-            long index = first + row.getLong(i);
-            if (!report) {
-                reader.block.add(x, strength[i], weight[i], logBase[i], index);
-                continue;
-            }
+            indexes[i] = first + row.getLong(i);
+        }
+        for (int i = 0; report && i < n; i++) {
             long t = Long.MIN_VALUE;
             if (time != null) {
                 t = time.isNullAt(i) ? Long.MIN_VALUE : parser.millis(time.getLong(i));
             } else if (text != null && !text.isNullAt(i)) {
                 t = EventParser.timeMillis(text.getUTF8String(i).toString());
             }
-            double m = mag == null || mag.isNullAt(i) ? Double.NaN : mag.getDouble(i);
-            double la = lat == null ? Double.NaN : lat.getDouble(i);
-            double lo = lon == null ? Double.NaN : lon.getDouble(i);
-            if (oneCopy || idLength[i] == 0) { // the bytes given ahead, or no id
-                reader.block.add(x, strength[i], weight[i], logBase[i], index, null, 0, idLength[i], t, m, la, lo);
-            } else {
-                UTF8String u = id.getUTF8String(i);
-                reader.block.add(x, strength[i], weight[i], logBase[i], index, u.getBaseObject(), u.getBaseOffset(),
-                        u.numBytes(), t, m, la, lo);
+            times[i] = t;
+            mags[i] = mag == null || mag.isNullAt(i) ? Double.NaN : mag.getDouble(i);
+        }
+        if (id == null) {
+            java.util.Arrays.fill(idLength, 0, n, 0);
+        }
+        if (!report || id == null || oneCopy) { // no ids, or their bytes given ahead: the block takes whole columns
+            reader.block.addColumns(n, located, strength, weight, logBase, indexes, idLength, times, mags, latitudes,
+                    longitudes);
+        } else { // ids scattered over the batch (a dictionary's values, or missing ones): a copy per id
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < dim; j++) {
+                    x[j] = located[j][i];
+                }
+                UTF8String u = idLength[i] == 0 ? null : id.getUTF8String(i);
+                reader.block.add(x, strength[i], weight[i], logBase[i], indexes[i], u == null ? null : u.getBaseObject(),
+                        u == null ? 0 : u.getBaseOffset(), idLength[i], times[i], mags[i], latitudes[i], longitudes[i]);
             }
         }
         reader.records += n;
@@ -201,5 +213,12 @@ final class ColumnBatchReader {
         weight = new double[n];
         logBase = new double[n];
         idLength = new int[n];
+        latitudes = new double[n];
+        longitudes = new double[n];
+        depths = new double[n];
+        values = new double[cols.x.length][n];
+        indexes = new long[n];
+        times = new long[n];
+        mags = new double[n];
     }
 }

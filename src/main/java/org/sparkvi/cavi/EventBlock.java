@@ -26,7 +26,8 @@ public final class EventBlock implements Serializable {
     /**
      * Optional report columns (null when absent): ids as UTF-8 bytes end to end, event n's from idEnd[n-1] (0 for
      * n = 0) to idEnd[n] (an empty id is a missing one: a String each would cost ~50 bytes an event), time in ms
-     * (Long.MIN_VALUE = missing), magnitude, lat/lon (NaN = missing).
+     * (Long.MIN_VALUE = missing), magnitude, lat/lon (NaN = missing; the lat/lon columns also null where the
+     * coordinate system gives them back from X: {@link org.sparkvi.io.CoordinateSystem#recoversLatLon}).
      */
     public final byte[] idBytes;
     public final int[] idEnd;
@@ -102,7 +103,8 @@ public final class EventBlock implements Serializable {
         b += weight == null ? 0 : 8L * weight.length;
         b += idBytes == null ? 0 : idBytes.length + 4L * idEnd.length;
         b += timeMillis == null ? 0 : 8L * timeMillis.length;
-        b += mag == null ? 0 : 8L * (mag.length + latitude.length + longitude.length);
+        b += mag == null ? 0 : 8L * mag.length;
+        b += latitude == null ? 0 : 8L * (latitude.length + longitude.length);
         return b;
     }
 
@@ -114,7 +116,7 @@ public final class EventBlock implements Serializable {
         if (latitude == null) {
             throw new IllegalStateException("the block keeps no latitude and longitude");
         }
-        Builder b = new Builder(cs.dim(), weight != null, true);
+        Builder b = new Builder(cs.dim(), weight != null, true, !cs.recoversLatLon(), 0);
         double[] xs = new double[cs.dim()];
         for (int n = 0; n < size; n++) {
             double logJacobian = cs.toModel(latitude[n], longitude[n], null, xs);
@@ -140,6 +142,7 @@ public final class EventBlock implements Serializable {
         private final int dim;
         private final boolean weighted;
         private final boolean withReportColumns;
+        private final boolean withLatLon;
         private final int expected;
         private final java.util.List<Chunk> chunks = new java.util.ArrayList<>();
         private final java.util.List<byte[]> idChunks = new java.util.ArrayList<>();
@@ -177,8 +180,8 @@ public final class EventBlock implements Serializable {
                 idEnd = r ? new int[capacity] : null;
                 time = r ? new long[capacity] : null;
                 mag = r ? new double[capacity] : null;
-                lat = r ? new double[capacity] : null;
-                lon = r ? new double[capacity] : null;
+                lat = withLatLon ? new double[capacity] : null;
+                lon = withLatLon ? new double[capacity] : null;
             }
         }
 
@@ -188,9 +191,18 @@ public final class EventBlock implements Serializable {
 
         /** {@code expected}: how many events to expect (a hint: 0 when unknown; more or fewer are fine). */
         public Builder(int dim, boolean weighted, boolean withReportColumns, int expected) {
+            this(dim, weighted, withReportColumns, withReportColumns, expected);
+        }
+
+        /** {@code withLatLon}: keep latitude and longitude too (a report column, but not needed where X gives them back). */
+        public Builder(int dim, boolean weighted, boolean withReportColumns, boolean withLatLon, int expected) {
+            if (withLatLon && !withReportColumns) {
+                throw new IllegalArgumentException("latitude and longitude are kept only with the other report columns");
+            }
             this.dim = dim;
             this.weighted = weighted;
             this.withReportColumns = withReportColumns;
+            this.withLatLon = withLatLon;
             this.expected = Math.max(0, expected);
         }
 
@@ -214,12 +226,7 @@ public final class EventBlock implements Serializable {
         public Builder add(double[] xs, double strength, double weight, double logBase, long index,
                            Object idSource, long idFrom, int idLen, long timeMillis, double magnitude, double latitude,
                            double longitude) {
-            if (last == null || last.used == last.capacity) {
-                // the expected size first; then small blocks stay small: chunks grow from 1,024 events up to CHUNK
-                last = new Chunk(n == 0 && expected > 0 ? expected : Math.min(CHUNK, Math.max(1024, n)));
-                chunks.add(last);
-            }
-            Chunk c = last;
+            Chunk c = room();
             int i = c.used;
             for (int j = 0; j < dim; j++) {
                 c.x[j * c.capacity + i] = xs[j];
@@ -238,11 +245,63 @@ public final class EventBlock implements Serializable {
                 c.idEnd[i] = idAssigned;
                 c.time[i] = timeMillis;
                 c.mag[i] = magnitude;
-                c.lat[i] = latitude;
-                c.lon[i] = longitude;
+                if (withLatLon) {
+                    c.lat[i] = latitude;
+                    c.lon[i] = longitude;
+                }
             }
             c.used++;
             n++;
+            return this;
+        }
+
+        /** The chunk to add to, with room for one event at least. */
+        private Chunk room() {
+            if (last == null || last.used == last.capacity) {
+                // the expected size first; then small blocks stay small: chunks grow from 1,024 events up to CHUNK
+                last = new Chunk(n == 0 && expected > 0 ? expected : Math.min(CHUNK, Math.max(1024, n)));
+                chunks.add(last);
+            }
+            return last;
+        }
+
+        /**
+         * Adds {@code count} events given as columns, a column at a time (what {@link #add} does event by event):
+         * x[j][i], strength, weight (read only when weighted), logBase and index; with the report columns, ids of
+         * idLength[i] bytes given ahead by {@link #addIdBytes}, time, mag, and lat/lon when kept.
+         */
+        public Builder addColumns(int count, double[][] x, double[] strength, double[] weight, double[] logBase,
+                                  long[] index, int[] idLength, long[] time, double[] mag, double[] lat, double[] lon) {
+            int done = 0;
+            while (done < count) {
+                Chunk c = room();
+                int at = c.used;
+                int m = Math.min(count - done, c.capacity - at);
+                for (int j = 0; j < dim; j++) {
+                    System.arraycopy(x[j], done, c.x, j * c.capacity + at, m);
+                }
+                System.arraycopy(strength, done, c.s, at, m);
+                if (weighted) {
+                    System.arraycopy(weight, done, c.w, at, m);
+                }
+                System.arraycopy(logBase, done, c.base, at, m);
+                System.arraycopy(index, done, c.idx, at, m);
+                if (withReportColumns) {
+                    for (int i = 0; i < m; i++) {
+                        idAssigned += idLength[done + i];
+                        c.idEnd[at + i] = idAssigned;
+                    }
+                    System.arraycopy(time, done, c.time, at, m);
+                    System.arraycopy(mag, done, c.mag, at, m);
+                    if (withLatLon) {
+                        System.arraycopy(lat, done, c.lat, at, m);
+                        System.arraycopy(lon, done, c.lon, at, m);
+                    }
+                }
+                c.used += m;
+                n += m;
+                done += m;
+            }
             return this;
         }
 
@@ -294,8 +353,8 @@ public final class EventBlock implements Serializable {
             int[] idEnd = r ? new int[n] : null;
             long[] time = r ? new long[n] : null;
             double[] mag = r ? new double[n] : null;
-            double[] lat = r ? new double[n] : null;
-            double[] lon = r ? new double[n] : null;
+            double[] lat = withLatLon ? new double[n] : null;
+            double[] lon = withLatLon ? new double[n] : null;
             int at = 0;
             for (Chunk c : chunks) {
                 int m = c.used;
@@ -312,6 +371,8 @@ public final class EventBlock implements Serializable {
                     System.arraycopy(c.idEnd, 0, idEnd, at, m);
                     System.arraycopy(c.time, 0, time, at, m);
                     System.arraycopy(c.mag, 0, mag, at, m);
+                }
+                if (withLatLon) {
                     System.arraycopy(c.lat, 0, lat, at, m);
                     System.arraycopy(c.lon, 0, lon, at, m);
                 }

@@ -44,16 +44,19 @@ public final class EventParser implements Serializable {
     private final StrengthSpec strength;
     final boolean weighted;
     final boolean reportColumns;
+    /** Whether the blocks keep latitude and longitude (only with the report columns, and where X does not give them back). */
+    final boolean latLonColumns;
     /** The first record index of each file (by path), when the projection has no index column. */
     private final Map<String, Long> fileOffsets;
 
     public EventParser(EventColumns cols, CoordinateSystem coords, StrengthSpec strength, boolean weighted,
-                       boolean reportColumns, Map<String, Long> fileOffsets) {
+                       boolean reportColumns, boolean latLonColumns, Map<String, Long> fileOffsets) {
         this.cols = cols;
         this.coords = coords;
         this.strength = strength;
         this.weighted = weighted;
         this.reportColumns = reportColumns;
+        this.latLonColumns = reportColumns && latLonColumns;
         this.fileOffsets = fileOffsets;
     }
 
@@ -115,7 +118,7 @@ public final class EventParser implements Serializable {
         String value;
 
         Reader(int expectedRows) {
-            block = new EventBlock.Builder(coords.dim(), weighted, reportColumns, expectedRows);
+            block = new EventBlock.Builder(coords.dim(), weighted, reportColumns, latLonColumns, expectedRows);
             idHashes = new long[cols.id >= 0 ? Math.max(0, expectedRows) : 0];
             for (int s = 0; s < LOG_FACTORIAL_TABLE; s++) {
                 logFactorial[s] = Gamma.logGamma(s + 1.0);

@@ -1,5 +1,6 @@
 package org.sparkvi.cavi;
 
+import org.sparkvi.io.CoordinateSystem;
 import org.sparkvi.random.CounterRandom;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -14,17 +15,24 @@ public record MapSample(double[] longitude, double[] latitude, int[] cluster) im
 
     public static MapSample of(JavaRDD<EventBlock> blocks, CaviModel model, long total, int limit, long seed) {
         ResponsibilityKernel kernel = model.kernel();
+        CoordinateSystem coords = model.coords();
         double keep = Math.min(1.0, (double) limit / Math.max(1, total));
         List<double[]> rows = blocks.flatMap(b -> {
             List<double[]> out = new ArrayList<>();
-            if (b.latitude == null) {
+            if (b.latitude == null && !coords.recoversLatLon()) {
                 return out.iterator();
             }
             for (int n = 0; n < b.size; n++) {
-                if (Double.isNaN(b.latitude[n]) || CounterRandom.uniform(seed, 99, b.index[n]) > keep) {
+                if (CounterRandom.uniform(seed, 99, b.index[n]) > keep) {
                     continue;
                 }
-                out.add(new double[] {b.longitude[n], b.latitude[n], ClusterEvents.argmax(kernel.responsibilities(b, n))});
+                // kept by the block, or given back by the coordinates (the block keeps them only where they are not)
+                double[] latLon = b.latitude != null ? new double[] {b.latitude[n], b.longitude[n]}
+                        : coords.toLatLon(b.location(n));
+                if (latLon == null || Double.isNaN(latLon[0])) {
+                    continue;
+                }
+                out.add(new double[] {latLon[1], latLon[0], ClusterEvents.argmax(kernel.responsibilities(b, n))});
             }
             return out.iterator();
         }).collect();

@@ -115,7 +115,7 @@ class ColumnBatchReaderTest {
         for (int n = 0; n < b.size; n++) {
             out.add(java.util.Arrays.toString(b.location(n)) + " " + b.strength[n] + " " + b.weight(n) + " "
                     + b.logBase[n] + " " + b.index[n] + (b.idEnd == null ? "" : " " + b.idOf(n) + " " + b.timeMillis[n]
-                    + " " + b.mag[n] + " " + b.latitude[n] + " " + b.longitude[n]));
+                    + " " + b.mag[n] + (b.latitude == null ? "" : " " + b.latitude[n] + " " + b.longitude[n])));
         }
         assertFalse(out.isEmpty());
         return out;
@@ -123,7 +123,9 @@ class ColumnBatchReaderTest {
 
     private static EventParser parser(CoordinateSystem coords, StrengthSpec strength, boolean report) {
         EventColumns cols = EventColumns.direct(SCHEMA, coords, strength, null, "test");
-        return new EventParser(cols, coords, strength, false, report, Map.of(ParquetFooters.metadataPath(FILE), 1000L));
+        // lon/lat keeps latitude and longitude here (as radial and identity coordinates do), the others not (as the job)
+        boolean latLon = coords.kind() == CoordinateSystem.Kind.LONLAT;
+        return new EventParser(cols, coords, strength, false, report, latLon, Map.of(ParquetFooters.metadataPath(FILE), 1000L));
     }
 
     /** One row's columns as Java values (null: missing). */

@@ -46,4 +46,85 @@ class EventBlockBuilderTest {
             }
         }
     }
+
+    /** Columns added in runs (across chunk boundaries, mixed with single events) give the block of one-by-one adds. */
+    @Test
+    void columnsAddedInRunsGiveTheSameBlockAsEventsOneByOne() {
+        int n = 2 * EventBlock.Builder.CHUNK + 999;
+        java.util.Random rnd = new java.util.Random(4);
+        double[][] x = new double[2][n];
+        double[] s = new double[n];
+        double[] w = new double[n];
+        double[] base = new double[n];
+        long[] index = new long[n];
+        int[] idLength = new int[n];
+        long[] time = new long[n];
+        double[] mag = new double[n];
+        double[] lat = new double[n];
+        double[] lon = new double[n];
+        byte[][] ids = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            x[0][i] = rnd.nextGaussian();
+            x[1][i] = rnd.nextGaussian();
+            s[i] = rnd.nextInt(50);
+            w[i] = rnd.nextDouble();
+            base[i] = -rnd.nextDouble();
+            index[i] = 5L * i + 3;
+            ids[i] = i % 7 == 0 ? new byte[0] : ("ev" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            idLength[i] = ids[i].length;
+            time[i] = rnd.nextLong();
+            mag[i] = rnd.nextDouble() * 9;
+            lat[i] = rnd.nextDouble() * 180 - 90;
+            lon[i] = rnd.nextDouble() * 360 - 180;
+        }
+        for (boolean report : new boolean[] {true, false})
+        for (boolean latLon : report ? new boolean[] {true, false} : new boolean[] {false})
+        for (int expected : new int[] {0, n}) {
+            EventBlock.Builder one = new EventBlock.Builder(2, true, report, latLon, expected);
+            EventBlock.Builder runs = new EventBlock.Builder(2, true, report, latLon, expected);
+            int at = 0;
+            while (at < n) {
+                int m = Math.min(n - at, 1 + rnd.nextInt(5000));
+                for (int i = at; i < at + m; i++) {
+                    one.add(new double[] {x[0][i], x[1][i]}, s[i], w[i], base[i], index[i], ids[i],
+                            org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET, idLength[i], time[i], mag[i], lat[i], lon[i]);
+                }
+                if (m % 3 == 0) { // a run given one event at a time to the other builder too
+                    for (int i = at; i < at + m; i++) {
+                        runs.add(new double[] {x[0][i], x[1][i]}, s[i], w[i], base[i], index[i], ids[i],
+                                org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET, idLength[i], time[i], mag[i], lat[i], lon[i]);
+                    }
+                } else {
+                    for (int i = at; report && i < at + m; i++) {
+                        runs.addIdBytes(ids[i], org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET, idLength[i]);
+                    }
+                    double[][] xs = {java.util.Arrays.copyOfRange(x[0], at, at + m), java.util.Arrays.copyOfRange(x[1], at, at + m)};
+                    runs.addColumns(m, xs, java.util.Arrays.copyOfRange(s, at, at + m), java.util.Arrays.copyOfRange(w, at, at + m),
+                            java.util.Arrays.copyOfRange(base, at, at + m), java.util.Arrays.copyOfRange(index, at, at + m),
+                            java.util.Arrays.copyOfRange(idLength, at, at + m), java.util.Arrays.copyOfRange(time, at, at + m),
+                            java.util.Arrays.copyOfRange(mag, at, at + m), java.util.Arrays.copyOfRange(lat, at, at + m),
+                            java.util.Arrays.copyOfRange(lon, at, at + m));
+                }
+                at += m;
+            }
+            EventBlock a = one.build();
+            EventBlock b = runs.build();
+            assertEquals(n, b.size);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.x, b.x);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.strength, b.strength);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.weight, b.weight);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.logBase, b.logBase);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.index, b.index);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.idBytes, b.idBytes);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.idEnd, b.idEnd);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.timeMillis, b.timeMillis);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.mag, b.mag);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.latitude, b.latitude);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.longitude, b.longitude);
+            assertEquals(report && latLon, b.latitude != null, "latitude kept");
+            if (report) {
+                assertEquals("ev" + (n - 1), b.idOf(n - 1));
+            }
+        }
+    }
 }

@@ -138,8 +138,8 @@ class ParquetBatchesIngestTest {
         for (EventBlock b : c.blocks().collect()) {
             for (int n = 0; n < b.size; n++) {
                 String e = java.util.Arrays.toString(b.location(n)) + " " + b.strength[n] + " " + b.weight(n) + " "
-                        + b.logBase[n] + " " + b.idOf(n) + " " + b.timeMillis[n] + " " + b.mag[n] + " " + b.latitude[n]
-                        + " " + b.longitude[n];
+                        + b.logBase[n] + " " + b.idOf(n) + " " + b.timeMillis[n] + " " + b.mag[n]
+                        + (b.latitude == null ? "" : " " + b.latitude[n] + " " + b.longitude[n]);
                 assertTrue(out.put(b.index[n], e) == null, "index " + b.index[n] + " twice");
             }
         }

@@ -67,4 +67,55 @@ class CoordinateSystemTest {
         assertEquals(-Math.log(r), logJ, 1e-12, "log |dX/dR| = -log R");
         assertEquals(1, radial.dim());
     }
+
+    @Test
+    void batchConversionHasTheBitsOfOneAtATime() {
+        java.util.Random rnd = new java.util.Random(3);
+        int n = 1001;
+        double[] lat = new double[n];
+        double[] lon = new double[n];
+        double[] depth = new double[n];
+        double[][] values = {new double[n], new double[n]};
+        for (int i = 0; i < n; i++) {
+            lat[i] = i < PLACES.length ? PLACES[i][0] : rnd.nextDouble() * 180 - 90;
+            lon[i] = i < PLACES.length ? PLACES[i][1] : rnd.nextDouble() * 360 - 180;
+            depth[i] = rnd.nextDouble() * 700 - 5;
+            values[0][i] = rnd.nextGaussian();
+            values[1][i] = rnd.nextGaussian();
+        }
+        CoordinateSystem.Workspace work = new CoordinateSystem.Workspace();
+        for (CoordinateSystem cs : List.of(CoordinateSystem.of(CoordinateSystem.Kind.ECEF),
+                CoordinateSystem.of(CoordinateSystem.Kind.HYPOCENTER), CoordinateSystem.of(CoordinateSystem.Kind.LONLAT),
+                new CoordinateSystem(CoordinateSystem.Kind.LOCAL_KM, -17, 179.5, List.of()),
+                new CoordinateSystem(CoordinateSystem.Kind.RADIAL, 35, -120, List.of()),
+                new CoordinateSystem(CoordinateSystem.Kind.IDENTITY, Double.NaN, Double.NaN, List.of("a", "b")))) {
+            double[][] x = new double[cs.dim()][n];
+            double[] logJ = new double[n];
+            cs.toModel(lat, lon, depth, values, n, x, logJ, work);
+            double[] one = new double[cs.dim()];
+            for (int i = 0; i < n; i++) {
+                double lj = cs.toModel(lat[i], lon[i], depth[i], new double[] {values[0][i], values[1][i]}, one);
+                assertEquals(Double.doubleToRawLongBits(lj), Double.doubleToRawLongBits(logJ[i]), cs.kind() + " " + i);
+                for (int j = 0; j < one.length; j++) {
+                    assertEquals(Double.doubleToRawLongBits(one[j]), Double.doubleToRawLongBits(x[j][i]), cs.kind() + " " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void ecefIsTheSphereToRoundOff() {
+        // X = R(cos φ cos λ, cos φ sin λ, sin φ) with Math's sines and cosines, to a few ulps of R
+        CoordinateSystem ecef = CoordinateSystem.of(CoordinateSystem.Kind.ECEF);
+        double r = CoordinateSystem.EARTH_RADIUS_KM;
+        for (double[] p : PLACES) {
+            double[] x = new double[3];
+            ecef.toModel(p[0], p[1], null, x);
+            double phi = Math.toRadians(p[0]);
+            double lambda = Math.toRadians(p[1]);
+            assertEquals(r * Math.cos(phi) * Math.cos(lambda), x[0], 4 * Math.ulp(r));
+            assertEquals(r * Math.cos(phi) * Math.sin(lambda), x[1], 4 * Math.ulp(r));
+            assertEquals(r * Math.sin(phi), x[2], 4 * Math.ulp(r));
+        }
+    }
 }
