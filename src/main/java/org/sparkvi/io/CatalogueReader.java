@@ -36,6 +36,7 @@ import scala.Tuple2;
  * fields and, when that differs from the header's, its raw line: such a record is quarantined as {@code malformed_row}.
  */
 public final class CatalogueReader {
+    private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("org.sparkvi.cavi.CatalogueLoader");
     public static final String SOURCE_FILE = "_source_file";
     public static final String SOURCE_ROW = "_source_row";
     public static final String RECORD_INDEX = "_record_index";
@@ -200,6 +201,7 @@ public final class CatalogueReader {
     private static Source parquet(SparkSession spark, String path) {
         // every footer is read on the driver first: a stray or truncated file is one message, not a failed Spark task
         var conf = spark.sparkContext().hadoopConfiguration();
+        long t0 = System.nanoTime();
         List<Path> files = CatalogueFiles.list(path, conf).stream()
                 .filter(p -> !p.getName().equals("_metadata") && !p.getName().equals("_common_metadata")).toList();
         if (files.isEmpty()) {
@@ -212,8 +214,10 @@ public final class CatalogueReader {
         } catch (IOException e) {
             throw new UserInputException("cannot read the catalogue " + path + ": " + e.getMessage(), e);
         }
+        long listed = System.nanoTime();
         Map<String, ParquetFooters.Footer> known = ParquetFooters.read(files.stream().map(Path::toString)
                 .toArray(String[]::new), conf, Map.of(), catalogue);
+        long footersRead = System.nanoTime();
         Dataset<Row> raw;
         try {
             raw = hasSummaryFiles(catalogue, conf) ? spark.read().parquet(path)
@@ -222,7 +226,11 @@ public final class CatalogueReader {
         } catch (Exception e) { // SparkException is checked, yet thrown by Scala code
             throw CatalogueFiles.translate(e);
         }
+        long opened = System.nanoTime();
         Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(raw.inputFiles(), conf, known, catalogue);
+        TIMING.debug("{}: {} files listed in {} ms, footers read in {} ms, Spark's reader made in {} ms, its files "
+                + "matched in {} ms", path, files.size(), (listed - t0) / 1_000_000, (footersRead - listed) / 1_000_000,
+                (opened - footersRead) / 1_000_000, (System.nanoTime() - opened) / 1_000_000);
         Map<String, Long> offsets = new TreeMap<>();
         long next = 0;
         for (Map.Entry<String, ParquetFooters.Footer> e : footers.entrySet()) {

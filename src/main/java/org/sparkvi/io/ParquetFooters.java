@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.sparkvi.UserInputException;
@@ -64,6 +66,9 @@ public final class ParquetFooters {
             t.setDaemon(true);
             return t;
         });
+        // options from the caller's configuration: ParquetFileReader.open(file) alone builds a new Hadoop
+        // Configuration per file, which parses core-default.xml again (~8 ms a file, most of opening a catalogue)
+        ParquetReadOptions options = HadoopReadOptions.builder(conf).build();
         try {
             List<Future<Footer>> counts = new ArrayList<>();
             for (String f : files) {
@@ -74,7 +79,7 @@ public final class ParquetFooters {
                 }
                 counts.add(pool.submit(() -> {
                     HadoopInputFile file = HadoopInputFile.fromPath(new Path(f), conf);
-                    try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+                    try (ParquetFileReader reader = ParquetFileReader.open(file, options)) {
                         Map<String, String> types = new TreeMap<>();
                         for (org.apache.parquet.schema.Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
                             types.put(t.getName().toLowerCase(java.util.Locale.ROOT), t.isPrimitive()
@@ -121,7 +126,8 @@ public final class ParquetFooters {
     static org.apache.spark.sql.types.StructType sparkSchema(String firstFile, Configuration conf,
                                                              org.apache.spark.sql.SparkSession spark) {
         // that footer once more (a few ms on the driver), rather than every file's schema kept from the first reading
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(firstFile), conf))) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(firstFile), conf),
+                HadoopReadOptions.builder(conf).build())) {
             var converter = new org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter(
                     spark.sessionState().conf());
             var footer = new org.apache.parquet.hadoop.Footer(new Path(firstFile), reader.getFooter());
