@@ -36,7 +36,7 @@ import scala.Tuple2;
  * fields and, when that differs from the header's, its raw line: such a record is quarantined as {@code malformed_row}.
  */
 public final class CatalogueReader {
-    private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("org.sparkvi.cavi.CatalogueLoader");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogueReader.class);
     public static final String SOURCE_FILE = "_source_file";
     public static final String SOURCE_ROW = "_source_row";
     public static final String RECORD_INDEX = "_record_index";
@@ -228,7 +228,7 @@ public final class CatalogueReader {
         }
         long opened = System.nanoTime();
         Map<String, ParquetFooters.Footer> footers = ParquetFooters.read(raw.inputFiles(), conf, known, catalogue);
-        TIMING.debug("{}: {} files listed in {} ms, footers read in {} ms, Spark's reader made in {} ms, its files "
+        LOG.debug("{}: {} files listed in {} ms, footers read in {} ms, Spark's reader made in {} ms, its files "
                 + "matched in {} ms", path, files.size(), (listed - t0) / 1_000_000, (footersRead - listed) / 1_000_000,
                 (opened - footersRead) / 1_000_000, (System.nanoTime() - opened) / 1_000_000);
         Map<String, Long> offsets = new TreeMap<>();
