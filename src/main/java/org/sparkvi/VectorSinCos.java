@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorOperators;
  * and {@link Math#sin} is one value at a time, 20 ns each on this project's machine: four per event were a fifth
  * of a catalogue read). x = k π/2 + r, k = round(2x/π) ∈ {−2, …, 2}, r = x − k π/2 with π/2 in three parts by
  * fused multiply-adds (r exact but for the last part's rounding); sin r and cos r on |r| ≤ π/4 by fdlibm's kernel
- * polynomials (k_sin.c, k_cos.c: error below one ulp), then the quadrant k mod 4 picks ±sin r or ±cos r. Within two
- * ulps of {@link Math#sin} and {@link Math#cos} (VectorSinCosTest).
+ * polynomials (k_sin.c, k_cos.c: error below one ulp), then the quadrant k mod 4 picks ±sin r or ±cos r. Within one
+ * ulp of {@link Math#sin} and {@link Math#cos} (VectorSinCosTest).
  */
 public final class VectorSinCos {
     private static final boolean VECTORS = VectorApi.usable(() -> DoubleVector.SPECIES_PREFERRED.length(), 2);
