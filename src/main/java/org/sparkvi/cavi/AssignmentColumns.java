@@ -19,14 +19,19 @@ final class AssignmentColumns implements ColumnarParquetFile.PlainRows {
 
     private final List<EventBlock> blocks;
     private final BlockResponsibilities responsibilities;
-    private final double[] r;
+    private final int k;
+    private final int[] cluster;
+    private final double[] probability;
     private int block;
     private int n;
 
     AssignmentColumns(List<EventBlock> blocks, ResponsibilityKernel kernel) {
         this.blocks = blocks;
         this.responsibilities = new BlockResponsibilities(kernel);
-        this.r = new double[kernel.k];
+        this.k = kernel.k;
+        int chunk = VectorEStep.AVAILABLE ? VectorEStep.chunkSize(kernel.k) : 1; // the most rows load() hands over
+        this.cluster = new int[chunk];
+        this.probability = new double[chunk];
     }
 
     static long rows(List<EventBlock> blocks) {
@@ -42,28 +47,49 @@ final class AssignmentColumns implements ColumnarParquetFile.PlainRows {
         return 8 * (k + 2) + 4 + 16;
     }
 
-    /** Row groups come in order, so a cursor (block, event) replaces the row number. */
+    /**
+     * Row groups come in order, so a cursor (block, event) replaces the row number. Rows go a chunk of the E-step at
+     * a time: the id a row at a time, the other columns as runs of rows ({@link PlainColumn#writeListRows} reads
+     * the responsibilities where the E-step left them, cluster-major).
+     */
     @Override
     public void write(long from, long to, PlainColumn[] columns) {
-        for (long row = from; row < to; row++) {
+        for (long row = from; row < to; ) {
             EventBlock b = blocks.get(block);
             while (n == b.size) {
                 b = blocks.get(++block);
                 n = 0;
             }
-            responsibilities.of(b, n, r);
-            int best = ClusterEvents.argmax(r);
-            if (b.hasId(n)) {
-                columns[0].writeBinary(b.idBytes, b.idFrom(n), b.idEnd[n] - b.idFrom(n));
-            } else {
-                byte[] missing = b.missingId(n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                columns[0].writeBinary(missing, 0, missing.length);
+            int run = (int) Math.min(to - row, responsibilities.load(b, n));
+            double[] v = responsibilities.values;
+            int stride = responsibilities.stride;
+            int at = responsibilities.offset;
+            for (int i = 0; i < run; i++) {
+                int best = 0;
+                double p = v[at + i];
+                for (int c = 1; c < k; c++) {
+                    double x = v[c * stride + at + i];
+                    if (x > p) { // the first of equal maxima, as ClusterEvents.argmax
+                        p = x;
+                        best = c;
+                    }
+                }
+                cluster[i] = best;
+                probability[i] = p;
+                int e = n + i;
+                if (b.hasId(e)) {
+                    columns[0].writeBinary(b.idBytes, b.idFrom(e), b.idEnd[e] - b.idFrom(e));
+                } else {
+                    byte[] missing = b.missingId(e).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    columns[0].writeBinary(missing, 0, missing.length);
+                }
             }
-            columns[1].writeLong(b.index[n]);
-            columns[2].writeInt(best);
-            columns[3].writeDouble(r[best]);
-            columns[4].writeDoubles(r, 0, r.length);
-            n++;
+            columns[1].writeLongRows(b.index, n, run);
+            columns[2].writeIntRows(cluster, 0, run);
+            columns[3].writeDoubleRows(probability, 0, run);
+            columns[4].writeListRows(v, stride, at, run, k);
+            n += run;
+            row += run;
         }
     }
 }

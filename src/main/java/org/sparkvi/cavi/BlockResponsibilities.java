@@ -10,31 +10,54 @@ package org.sparkvi.cavi;
 final class BlockResponsibilities {
     private final ResponsibilityKernel kernel;
     private final VectorEStep.Workspace ws;
+    private final double[] one;
     private EventBlock block;
     private int from;
     private int len;
+    /** After {@link #load}: event n's r_c is {@code values[c * stride + offset]}. */
+    double[] values;
+    int stride;
+    int offset;
 
     BlockResponsibilities(ResponsibilityKernel kernel) {
         this.kernel = kernel;
         this.ws = VectorEStep.AVAILABLE ? new VectorEStep.Workspace(kernel.k, kernel.d) : null;
+        this.one = new double[kernel.k];
     }
 
     /** Fills r (length K) with the responsibilities of event n of block b and returns it. */
     double[] of(EventBlock b, int n, double[] r) {
+        load(b, n);
+        for (int c = 0; c < r.length; c++) {
+            r[c] = values[c * stride + offset];
+        }
+        return r;
+    }
+
+    /**
+     * Makes the responsibilities of event n of block b, and of the events after it in its chunk, readable through
+     * {@link #values}, {@link #stride} and {@link #offset} (event n + i's r_c at {@code values[c * stride + offset
+     * + i]}); returns how many events from n on that holds, at least 1. Chunks start where the previous one ended,
+     * so a block's events fall into the same chunks however they are asked for.
+     */
+    int load(EventBlock b, int n) {
         if (b != block || n < from || n >= from + len) {
             int end = VectorEStep.vectorEnd(b);
             if (n >= end) {
-                return kernel.responsibilities(b, n, r);
+                kernel.responsibilities(b, n, one);
+                values = one;
+                stride = 1;
+                offset = 0;
+                return 1;
             }
             block = b;
             from = n;
             len = Math.min(ws.chunk, end - n);
             VectorEStep.responsibilities(kernel, b, ws, from, len);
         }
-        int i = n - from;
-        for (int c = 0; c < r.length; c++) {
-            r[c] = ws.l[c * ws.chunk + i];
-        }
-        return r;
+        values = ws.l;
+        stride = ws.chunk;
+        offset = n - from;
+        return from + len - n;
     }
 }

@@ -25,8 +25,9 @@ import org.apache.parquet.schema.MessageType;
  * One Parquet file written for tables whose rows already sit in columns, with no row objects and no record-consumer
  * bookkeeping per field: either value by value into its columns' writers (parquet-column's {@link ColumnWriteStore},
  * the layer under parquet-hadoop's record writer; any schema), or as pages laid out by {@link PlainColumn} (required
- * columns and lists of doubles; for large tables). Snappy pages, PLAIN encoding (no dictionary: the tables written this way
- * are unique ids and probabilities), statistics kept. The file is written under a hidden temporary name beside
+ * columns and lists of doubles; for large tables; compressed and held by {@link BufferedColumnChunk}, which allocates a
+ * file's buffers once). Snappy pages, PLAIN encoding (no dictionary: the tables written this way are unique ids and
+ * probabilities), statistics, checksums and page indexes kept. The file is written under a hidden temporary name beside
  * the target and renamed onto it when complete, so a task retried by Spark replaces its own earlier attempt and a
  * reader never sees half a file; on the local file system no {@code .crc} file is written beside it.
  */
@@ -56,19 +57,31 @@ public final class ColumnarParquetFile {
      */
     public static void write(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
                              long rows, int bytesPerRow, Rows source) throws IOException {
-        write(conf, target, schema, footer, rows, bytesPerRow, (pages, from, to) -> {
-            ColumnWriteStore store = PROPERTIES.newColumnWriteStore(schema, pages, pages);
-            List<ColumnDescriptor> descriptors = schema.getColumns();
-            ColumnWriter[] columns = new ColumnWriter[descriptors.size()];
-            for (int c = 0; c < columns.length; c++) {
-                columns[c] = store.getColumnWriter(descriptors.get(c));
-            }
-            for (long row = from; row < to; row++) {
-                source.write(row, columns);
-                store.endRecord();
-            }
-            store.close(); // flushes the last pages into the page store
-        });
+        CodecFactory codecs = new CodecFactory(conf, PROPERTIES.getPageSizeThreshold());
+        try {
+            write(conf, target, schema, footer, rows, bytesPerRow, (file, from, to) -> {
+                ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
+                        codecs.getCompressor(CompressionCodecName.SNAPPY), schema, HeapByteBufferAllocator.getInstance(),
+                        PROPERTIES.getColumnIndexTruncateLength(), PROPERTIES.getPageWriteChecksumEnabled());
+                ColumnWriteStore store = PROPERTIES.newColumnWriteStore(schema, pages, pages);
+                List<ColumnDescriptor> descriptors = schema.getColumns();
+                ColumnWriter[] columns = new ColumnWriter[descriptors.size()];
+                for (int c = 0; c < columns.length; c++) {
+                    columns[c] = store.getColumnWriter(descriptors.get(c));
+                }
+                for (long row = from; row < to; row++) {
+                    source.write(row, columns);
+                    store.endRecord();
+                }
+                store.close(); // flushes the last pages into the page store
+                file.startBlock(to - from);
+                pages.flushToFileWriter(file);
+                file.endBlock();
+                pages.close();
+            });
+        } finally {
+            codecs.release();
+        }
     }
 
     /** Writes rows {@code from} (inclusive) to {@code to} (exclusive) of the source, each column's rows in order. */
@@ -83,30 +96,36 @@ public final class ColumnarParquetFile {
      */
     public static void writePlain(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
                                   long rows, int bytesPerRow, PlainRows source) throws IOException {
-        write(conf, target, schema, footer, rows, bytesPerRow, (pages, from, to) -> {
-            List<ColumnDescriptor> descriptors = schema.getColumns();
-            PlainColumn[] columns = new PlainColumn[descriptors.size()];
-            for (int c = 0; c < columns.length; c++) {
-                columns[c] = new PlainColumn(pages.getPageWriter(descriptors.get(c)), descriptors.get(c));
-            }
+        List<ColumnDescriptor> descriptors = schema.getColumns();
+        BufferedColumnChunk[] chunks = new BufferedColumnChunk[descriptors.size()];
+        PlainColumn[] columns = new PlainColumn[descriptors.size()];
+        for (int c = 0; c < columns.length; c++) {
+            chunks[c] = new BufferedColumnChunk(descriptors.get(c));
+            columns[c] = new PlainColumn(chunks[c], descriptors.get(c));
+        }
+        write(conf, target, schema, footer, rows, bytesPerRow, (file, from, to) -> {
             source.write(from, to, columns);
             for (PlainColumn c : columns) {
-                c.close();
+                c.endRowGroup();
             }
+            file.startBlock(to - from);
+            for (BufferedColumnChunk c : chunks) {
+                c.writeTo(file);
+            }
+            file.endBlock();
         });
     }
 
-    /** Fills one row group's column chunks with rows {@code from} to {@code to}. */
+    /** Writes rows {@code from} to {@code to} into {@code file} as one row group (startBlock to endBlock). */
     @FunctionalInterface
     private interface RowGroup {
-        void write(ColumnChunkPageWriteStore pages, long from, long to) throws IOException;
+        void write(ParquetFileWriter file, long from, long to) throws IOException;
     }
 
     private static void write(Configuration conf, Path target, MessageType schema, java.util.Map<String, String> footer,
                               long rows, int bytesPerRow, RowGroup group) throws IOException {
         FileSystem fs = FileSystems.withoutChecksums(target, conf);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
-        CodecFactory codecs = new CodecFactory(conf, PROPERTIES.getPageSizeThreshold());
         try {
             ParquetFileWriter file = new ParquetFileWriter(outputFile(fs, tmp), schema, ParquetFileWriter.Mode.CREATE,
                     ROW_GROUP_BYTES, 0);
@@ -114,14 +133,7 @@ public final class ColumnarParquetFile {
             long groupRows = Math.max(1, ROW_GROUP_BYTES / Math.max(1, bytesPerRow));
             for (long from = 0; from < rows; from += groupRows) {
                 long to = Math.min(rows, from + groupRows);
-                ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
-                        codecs.getCompressor(CompressionCodecName.SNAPPY), schema, HeapByteBufferAllocator.getInstance(),
-                        PROPERTIES.getColumnIndexTruncateLength(), PROPERTIES.getPageWriteChecksumEnabled());
-                group.write(pages, from, to);
-                file.startBlock(to - from);
-                pages.flushToFileWriter(file);
-                file.endBlock();
-                pages.close();
+                group.write(file, from, to);
             }
             file.end(new HashMap<>(footer));
             fs.delete(target, false);
@@ -131,8 +143,6 @@ public final class ColumnarParquetFile {
         } catch (IOException | RuntimeException e) {
             fs.delete(tmp, false);
             throw e;
-        } finally {
-            codecs.release();
         }
     }
 

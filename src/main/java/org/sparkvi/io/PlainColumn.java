@@ -138,8 +138,155 @@ public final class PlainColumn {
         endRow(len);
     }
 
-    /** Writes the last page, if it holds any row. */
-    void close() throws IOException {
+    /** Rows of a DOUBLE column: {@code v[from]} to {@code v[from + rows - 1]}, a value a row. */
+    public void writeDoubleRows(double[] v, int from, int rows) {
+        requireFlat();
+        while (rows > 0) {
+            int run = run(rows, 8);
+            double lo = minDouble;
+            double hi = maxDouble;
+            boolean nan = false;
+            for (int i = from; i < from + run; i++) {
+                double x = v[i];
+                LONGS.set(values, size, Double.doubleToRawLongBits(x));
+                size += 8;
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+                nan |= x != x;
+            }
+            minDouble = lo;
+            maxDouble = hi;
+            sawNaN |= nan;
+            from += run;
+            rows -= run;
+            endRows(run, run);
+        }
+    }
+
+    /** Rows of an INT64 column: {@code v[from]} to {@code v[from + rows - 1]}. */
+    public void writeLongRows(long[] v, int from, int rows) {
+        requireFlat();
+        while (rows > 0) {
+            int run = run(rows, 8);
+            long lo = minLong;
+            long hi = maxLong;
+            for (int i = from; i < from + run; i++) {
+                LONGS.set(values, size, v[i]);
+                size += 8;
+                lo = Math.min(lo, v[i]);
+                hi = Math.max(hi, v[i]);
+            }
+            minLong = lo;
+            maxLong = hi;
+            from += run;
+            rows -= run;
+            endRows(run, run);
+        }
+    }
+
+    /** Rows of an INT32 column: {@code v[from]} to {@code v[from + rows - 1]}. */
+    public void writeIntRows(int[] v, int from, int rows) {
+        requireFlat();
+        while (rows > 0) {
+            int run = run(rows, 4);
+            long lo = minLong;
+            long hi = maxLong;
+            for (int i = from; i < from + run; i++) {
+                INTS.set(values, size, v[i]);
+                size += 4;
+                lo = Math.min(lo, v[i]);
+                hi = Math.max(hi, v[i]);
+            }
+            minLong = lo;
+            maxLong = hi;
+            from += run;
+            rows -= run;
+            endRows(run, run);
+        }
+    }
+
+    /**
+     * Rows of a list column, {@code k} doubles each, from a cluster-major block (as the E-step leaves its
+     * responsibilities): row i's values are {@code v[c * stride + from + i]} for c = 0 … k−1.
+     */
+    public void writeListRows(double[] v, int stride, int from, int rows, int k) {
+        if (!list) {
+            throw new IllegalStateException(column + " is not a list column");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException(column + ": an empty list is not written by PlainColumn");
+        }
+        while (rows > 0) {
+            int run = run(rows, 8 * k);
+            int first = valueCount;
+            int words = (first + run * k + 63) >>> 6;
+            if (words > repetition.length) {
+                repetition = Arrays.copyOf(repetition, Math.max(words, 2 * repetition.length));
+            }
+            double lo = minDouble;
+            double hi = maxDouble;
+            boolean nan = false;
+            for (int i = from; i < from + run; i++) {
+                for (int c = 0; c < k; c++) {
+                    double x = v[c * stride + i];
+                    LONGS.set(values, size, Double.doubleToRawLongBits(x));
+                    size += 8;
+                    lo = x < lo ? x : lo;
+                    hi = x > hi ? x : hi;
+                    nan |= x != x;
+                }
+            }
+            minDouble = lo;
+            maxDouble = hi;
+            sawNaN |= nan;
+            // level 1 everywhere, then 0 at each row's first value
+            setBits(first, first + run * k);
+            for (int r = 0, at = first; r < run; r++, at += k) {
+                repetition[at >>> 6] &= ~(1L << at);
+            }
+            from += run;
+            rows -= run;
+            endRows(run * k, run);
+        }
+    }
+
+    /**
+     * How many of {@code rows} rows of {@code bytesPerRow} bytes go into the page before it is closed: up to the first
+     * row end at or past {@link #PAGE_BYTES}, as {@link #endRow} closes it a row at a time; room made for them.
+     */
+    private int run(int rows, int bytesPerRow) {
+        int run = Math.min(rows, Math.max(1, (PAGE_BYTES - size + bytesPerRow - 1) / bytesPerRow));
+        room(run * bytesPerRow);
+        return run;
+    }
+
+    private void setBits(int from, int to) {
+        for (int w = from >>> 6; w <= (to - 1) >>> 6; w++) {
+            long mask = -1L;
+            if (w == from >>> 6) {
+                mask &= -1L << from;
+            }
+            if (w == (to - 1) >>> 6) {
+                mask &= -1L >>> (63 - ((to - 1) & 63));
+            }
+            repetition[w] |= mask;
+        }
+    }
+
+    private void endRows(int values, int rows) {
+        valueCount += values;
+        rowCount += rows;
+        if (size >= PAGE_BYTES) {
+            try {
+                flushPage();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Ends the row group: writes its last page, if that holds any row; the next row written starts a new page. */
+    void endRowGroup() throws IOException {
         if (rowCount > 0) {
             flushPage();
         }
@@ -171,15 +318,7 @@ public final class PlainColumn {
     }
 
     private void endRow(int valuesInRow) {
-        valueCount += valuesInRow;
-        rowCount++;
-        if (size >= PAGE_BYTES) {
-            try {
-                flushPage();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
+        endRows(valuesInRow, 1);
     }
 
     private void flushPage() throws IOException {
