@@ -25,15 +25,6 @@ final class BlockResponsibilities {
         this.one = new double[kernel.k];
     }
 
-    /** Fills r (length K) with the responsibilities of event n of block b and returns it. */
-    double[] of(EventBlock b, int n, double[] r) {
-        load(b, n);
-        for (int c = 0; c < r.length; c++) {
-            r[c] = values[c * stride + offset];
-        }
-        return r;
-    }
-
     /**
      * Makes the responsibilities of event n of block b, and of the events after it in its chunk, readable through
      * {@link #values}, {@link #stride} and {@link #offset} (event n + i's r_c at {@code values[c * stride + offset

@@ -46,26 +46,37 @@ public final class ClusterEvents implements Serializable {
         return best;
     }
 
+    /** Adds a block's events, reading each one's responsibilities where the E-step's chunk holds them (no copy). */
     public ClusterEvents add(EventBlock b, ResponsibilityKernel kernel) {
         BlockResponsibilities responsibilities = new BlockResponsibilities(kernel);
-        double[] r = new double[k];
-        for (int n = 0; n < b.size; n++) {
-            responsibilities.of(b, n, r);
-            double w = b.weight(n);
-            for (int c = 0; c < k; c++) {
-                expectedCount[c] += w * r[c];
-            }
-            int c = argmax(r);
-            events[c]++;
-            long t = b.timeMillis == null ? Long.MIN_VALUE : b.timeMillis[n];
-            if (t != Long.MIN_VALUE) {
-                timeStart[c] = Math.min(timeStart[c], t);
-                timeEnd[c] = Math.max(timeEnd[c], t);
-            }
-            double mag = b.mag == null ? Double.NaN : b.mag[n];
-            // the id is decoded only for a new largest event (or a tie), not for every event
-            if (!Double.isNaN(mag) && (Double.isNaN(largestMag[c]) || mag >= largestMag[c])) {
-                offerLargest(c, mag, b.idOf(n), t);
+        for (int n = 0; n < b.size; ) {
+            int run = responsibilities.load(b, n);
+            double[] v = responsibilities.values;
+            int stride = responsibilities.stride;
+            int at = responsibilities.offset;
+            for (int i = 0; i < run; i++, n++) {
+                double w = b.weight(n);
+                int c = 0; // the most likely cluster: ties to the lower label, as argmax
+                double top = v[at + i];
+                for (int j = 0; j < k; j++) {
+                    double r = v[j * stride + at + i];
+                    expectedCount[j] += w * r;
+                    if (r > top) {
+                        top = r;
+                        c = j;
+                    }
+                }
+                events[c]++;
+                long t = b.timeMillis == null ? Long.MIN_VALUE : b.timeMillis[n];
+                if (t != Long.MIN_VALUE) {
+                    timeStart[c] = Math.min(timeStart[c], t);
+                    timeEnd[c] = Math.max(timeEnd[c], t);
+                }
+                double mag = b.mag == null ? Double.NaN : b.mag[n];
+                // the id is decoded only for a new largest event (or a tie), not for every event
+                if (!Double.isNaN(mag) && (Double.isNaN(largestMag[c]) || mag >= largestMag[c])) {
+                    offerLargest(c, mag, b.idOf(n), t);
+                }
             }
         }
         return this;

@@ -37,16 +37,17 @@ final class BufferedColumnChunk implements PageWriter {
     private final List<byte[]> slabs = new ArrayList<>();
     private final List<Page> pages = new ArrayList<>();
     private byte[] uncompressed = new byte[0];
+    private byte[] gatherInto;
     private int filled;
     private final java.io.OutputStream gather = new java.io.OutputStream() {
         @Override
         public void write(int b) {
-            uncompressed[filled++] = (byte) b;
+            gatherInto[filled++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            System.arraycopy(b, off, uncompressed, filled, len);
+            System.arraycopy(b, off, gatherInto, filled, len);
             filled += len;
         }
     };
@@ -69,24 +70,35 @@ final class BufferedColumnChunk implements PageWriter {
     public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
                           Encoding repetition, Encoding definition, Encoding values) throws IOException {
         int size = Math.toIntExact(bytes.size());
+        if (codec == CompressionCodecName.UNCOMPRESSED) { // the page's parts straight into the slab
+            byte[] target = room(size); // moves slabUsed to the next slab's start when this one is full
+            gather(bytes, target, slabUsed);
+            add(size, size, valueCount, rowCount, statistics, repetition, definition, values);
+            return;
+        }
         if (uncompressed.length < size) {
             uncompressed = new byte[size + (size >> 3)];
         }
-        filled = 0;
-        bytes.writeAllTo(gather); // the page's parts (levels, values) side by side, without an array per page
-        if (codec != CompressionCodecName.UNCOMPRESSED) {
-            byte[] target = room(Snappy.maxCompressedLength(size));
-            int compressed = Snappy.compress(uncompressed, 0, size, target, slabUsed);
-            if (codec == null) {
-                codec = compressed <= size - size / 20 ? CompressionCodecName.SNAPPY : CompressionCodecName.UNCOMPRESSED;
-            }
-            if (codec == CompressionCodecName.SNAPPY) {
-                add(compressed, size, valueCount, rowCount, statistics, repetition, definition, values);
-                return;
-            }
+        gather(bytes, uncompressed, 0);
+        byte[] target = room(Snappy.maxCompressedLength(size));
+        int compressed = Snappy.compress(uncompressed, 0, size, target, slabUsed);
+        if (codec == null) {
+            codec = compressed <= size - size / 20 ? CompressionCodecName.SNAPPY : CompressionCodecName.UNCOMPRESSED;
         }
-        System.arraycopy(uncompressed, 0, room(size), slabUsed, size);
-        add(size, size, valueCount, rowCount, statistics, repetition, definition, values);
+        if (codec == CompressionCodecName.SNAPPY) {
+            add(compressed, size, valueCount, rowCount, statistics, repetition, definition, values);
+        } else {
+            System.arraycopy(uncompressed, 0, target, slabUsed, size);
+            add(size, size, valueCount, rowCount, statistics, repetition, definition, values);
+        }
+    }
+
+    /** The page's parts (levels, values) side by side into {@code into} from {@code at}, without an array per page. */
+    private void gather(BytesInput bytes, byte[] into, int at) throws IOException {
+        gatherInto = into;
+        filled = at;
+        bytes.writeAllTo(gather);
+        gatherInto = null;
     }
 
     private void add(int stored, int size, int valueCount, int rowCount, Statistics<?> statistics, Encoding repetition,

@@ -47,14 +47,17 @@ class VectorEStepTest {
             List<EventBlock> blocks = catalogue(rnd, k, d).blocks(trial, 0, 1 + rnd.nextInt(1500), 1 + rnd.nextInt(700));
             ResponsibilityKernel kern = kernelAtSeeds(blocks, k, d);
             BlockResponsibilities chunked = new BlockResponsibilities(kern);
-            double[] r = new double[k];
             for (EventBlock b : blocks) {
-                for (int n = 0; n < b.size; n++) {
-                    double[] expected = kern.responsibilities(b, n);
-                    chunked.of(b, n, r);
-                    for (int c = 0; c < k; c++) {
- // exp(l − logsumexp) in the kernel carries logsumexp's rounding, up to ~1e-13 at |l| ~ 1000
-                        assertEquals(expected[c], r[c], 1e-12, "K=" + k + " event " + n + " of " + b.size + ", cluster " + c);
+                for (int n = 0; n < b.size; ) {
+                    int run = chunked.load(b, n);
+                    assertTrue(run >= 1 && n + run <= b.size, "run " + run + " at event " + n + " of " + b.size);
+                    for (int i = 0; i < run; i++, n++) {
+                        double[] expected = kern.responsibilities(b, n);
+                        for (int c = 0; c < k; c++) {
+                            double got = chunked.values[c * chunked.stride + chunked.offset + i];
+                            // exp(l − logsumexp) in the kernel carries logsumexp's rounding, up to ~1e-13 at |l| ~ 1000
+                            assertEquals(expected[c], got, 1e-12, "K=" + k + " event " + n + " of " + b.size + ", cluster " + c);
+                        }
                     }
                 }
             }
