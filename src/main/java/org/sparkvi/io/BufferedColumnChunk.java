@@ -14,8 +14,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
 /**
- * One column's version-1 data pages for the row group being written, compressed ({@link #codec}) into slabs that the
- * next row group reuses, and handed to the file writer page by page when the row group ends ({@link #writeTo}), which adds
+ * One column's version-1 data pages for the row group being written, Snappy-compressed into slabs that the next row
+ * group reuses, and handed to the file writer page by page when the row group ends ({@link #writeTo}), which adds
  * the headers, checksums, statistics and column and offset indexes.
  * <p>
  * This replaces parquet-hadoop's page store for {@link PlainColumn}'s large tables. That store allocates every page
@@ -23,7 +23,8 @@ import org.xerial.snappy.Snappy;
  * buffer per page) and keeps a row group's compressed pages in fresh buffers: at 10⁷ assignments, 2.3 GB allocated to
  * write 0.8 GB, whose young collections copied the live row groups into fresh old-generation memory. Here a file's
  * writing allocates its slabs once; pages are compressed with snappy-java (Spark's own Snappy; Parquet's SNAPPY
- * codec is the raw block format it writes) from one reused buffer, or stored as they are where that does not pay.
+ * codec is the raw block format it writes) from one reused buffer. (Leaving the probabilities uncompressed, which
+ * Snappy shrinks by 0–2%, measured no different: Snappy gives up quickly on bytes it cannot shrink.)
  */
 final class BufferedColumnChunk implements PageWriter {
     /** Slab size: several compressed pages of {@link PlainColumn#PAGE_BYTES}; a larger page gets a slab of its own. */
@@ -37,27 +38,19 @@ final class BufferedColumnChunk implements PageWriter {
     private final List<byte[]> slabs = new ArrayList<>();
     private final List<Page> pages = new ArrayList<>();
     private byte[] uncompressed = new byte[0];
-    private byte[] gatherInto;
     private int filled;
     private final java.io.OutputStream gather = new java.io.OutputStream() {
         @Override
         public void write(int b) {
-            gatherInto[filled++] = (byte) b;
+            uncompressed[filled++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            System.arraycopy(b, off, gatherInto, filled, len);
+            System.arraycopy(b, off, uncompressed, filled, len);
             filled += len;
         }
     };
-    /**
-     * Snappy, or no compression where Snappy saved less than 5% of the column's first page in this file: random
-     * doubles (probabilities) gain 0–2% and cost a Snappy pass over 0.7 of the 0.8 GB of assignments at 10⁷. The
-     * codec is a column chunk's, so it is chosen once and kept for the file's every row group (the same choice on
-     * the same data: a retried task writes the same bytes).
-     */
-    private CompressionCodecName codec;
     private int slab;
     private int slabUsed;
     private long valueCount;
@@ -70,42 +63,16 @@ final class BufferedColumnChunk implements PageWriter {
     public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
                           Encoding repetition, Encoding definition, Encoding values) throws IOException {
         int size = Math.toIntExact(bytes.size());
-        if (codec == CompressionCodecName.UNCOMPRESSED) { // the page's parts straight into the slab
-            byte[] target = room(size); // moves slabUsed to the next slab's start when this one is full
-            gather(bytes, target, slabUsed);
-            add(size, size, valueCount, rowCount, statistics, repetition, definition, values);
-            return;
-        }
         if (uncompressed.length < size) {
             uncompressed = new byte[size + (size >> 3)];
         }
-        gather(bytes, uncompressed, 0);
-        byte[] target = room(Snappy.maxCompressedLength(size));
+        filled = 0;
+        bytes.writeAllTo(gather); // the page's parts (levels, values) side by side, without an array per page
+        byte[] target = room(Snappy.maxCompressedLength(size)); // moves slabUsed to a fresh slab when this one is full
         int compressed = Snappy.compress(uncompressed, 0, size, target, slabUsed);
-        if (codec == null) {
-            codec = compressed <= size - size / 20 ? CompressionCodecName.SNAPPY : CompressionCodecName.UNCOMPRESSED;
-        }
-        if (codec == CompressionCodecName.SNAPPY) {
-            add(compressed, size, valueCount, rowCount, statistics, repetition, definition, values);
-        } else {
-            System.arraycopy(uncompressed, 0, target, slabUsed, size);
-            add(size, size, valueCount, rowCount, statistics, repetition, definition, values);
-        }
-    }
-
-    /** The page's parts (levels, values) side by side into {@code into} from {@code at}, without an array per page. */
-    private void gather(BytesInput bytes, byte[] into, int at) throws IOException {
-        gatherInto = into;
-        filled = at;
-        bytes.writeAllTo(gather);
-        gatherInto = null;
-    }
-
-    private void add(int stored, int size, int valueCount, int rowCount, Statistics<?> statistics, Encoding repetition,
-                     Encoding definition, Encoding values) {
-        pages.add(new Page(slab, slabUsed, stored, size, valueCount, rowCount, statistics, repetition, definition,
+        pages.add(new Page(slab, slabUsed, compressed, size, valueCount, rowCount, statistics, repetition, definition,
                 values));
-        slabUsed += stored;
+        slabUsed += compressed;
         this.valueCount += valueCount;
     }
 
@@ -128,7 +95,7 @@ final class BufferedColumnChunk implements PageWriter {
 
     /** Writes this row group's column chunk into {@code file} (between its startBlock and endBlock) and starts afresh. */
     void writeTo(ParquetFileWriter file) throws IOException {
-        file.startColumn(column, valueCount, codec);
+        file.startColumn(column, valueCount, CompressionCodecName.SNAPPY);
         for (Page p : pages) {
             file.writeDataPage(p.valueCount(), p.uncompressedSize(),
                     BytesInput.from(slabs.get(p.slab()), p.offset(), p.compressedSize()), p.statistics(), p.rowCount(),
