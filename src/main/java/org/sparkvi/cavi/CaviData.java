@@ -12,5 +12,5 @@ public interface CaviData {
     DataMoments moments();
 
     /** The final E-step's per-cluster report (expected counts, hard counts, time ranges, largest events). */
-    ClusterEvents clusterEvents(CaviModel model);
+    ClusterEvents clusterEvents(CaviModel model, MapSample.Rule sampling);
 }

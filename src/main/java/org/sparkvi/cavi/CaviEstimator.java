@@ -62,7 +62,7 @@ public final class CaviEstimator {
         CaviModel model = CaviModel.of(h, best.parameters(), coords, strength, weightColumn)
                 .permuted(byExpectedCount(best.finalStatistics()));
         long t1 = System.nanoTime();
-        ClusterEvents events = data.clusterEvents(model);
+        ClusterEvents events = data.clusterEvents(model, MapSample.Rule.of(used, MapSample.EVENTS, 1L, coords));
         listener.phase("final E-step", (System.nanoTime() - t1) / 1e9);
         return new CaviResult(model, best, fits, moments, events);
     }
@@ -137,6 +137,6 @@ public final class CaviEstimator {
 
     /** The final E-step's per-cluster report (expected counts, hard counts, time ranges, largest events). */
     public static ClusterEvents clusterEvents(SparkSession spark, JavaRDD<EventBlock> blocks, CaviModel model) {
-        return new SparkCaviData(spark, blocks, model.d()).clusterEvents(model);
+        return new SparkCaviData(spark, blocks, model.d()).clusterEvents(model, null);
     }
 }

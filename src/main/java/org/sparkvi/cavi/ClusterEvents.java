@@ -6,6 +6,7 @@ import java.util.Arrays;
 /**
  * Per cluster, over the final responsibilities: the expected count N_k = Σ w r_nk, and over the events whose most
  * likely cluster it is, their number, first and last times and largest event (by magnitude; ties to the earlier).
+ * Also, when asked for, the events of a {@link MapSample} with their most likely cluster, taken in the same pass.
  * A per-partition aggregator like {@link SufficientStatistics}.
  */
 public final class ClusterEvents implements Serializable {
@@ -19,9 +20,21 @@ public final class ClusterEvents implements Serializable {
     final double[] largestMag;
     final String[] largestId;
     final long[] largestTime;
+    /** The map sample's rule (null: none): events kept by a counter-based uniform of their index, see MapSample. */
+    private final MapSample.Rule sampling;
+    private double[] sampleLon = new double[0];
+    private double[] sampleLat = new double[0];
+    private int[] sampleCluster = new int[0];
+    private long[] sampleIndex = new long[0];
+    private int sampled;
 
     public ClusterEvents(int k) {
+        this(k, null);
+    }
+
+    public ClusterEvents(int k, MapSample.Rule sampling) {
         this.k = k;
+        this.sampling = sampling;
         expectedCount = new double[k];
         events = new long[k];
         timeStart = new long[k];
@@ -49,6 +62,7 @@ public final class ClusterEvents implements Serializable {
     /** Adds a block's events, reading each one's responsibilities where the E-step's chunk holds them (no copy). */
     public ClusterEvents add(EventBlock b, ResponsibilityKernel kernel) {
         BlockResponsibilities responsibilities = new BlockResponsibilities(kernel);
+        boolean sample = sampling != null && sampling.covers(b);
         for (int n = 0; n < b.size; ) {
             int run = responsibilities.load(b, n);
             double[] v = responsibilities.values;
@@ -67,6 +81,9 @@ public final class ClusterEvents implements Serializable {
                     }
                 }
                 events[c]++;
+                if (sample && sampling.keeps(b, n)) {
+                    addToSample(b, n, c);
+                }
                 long t = b.timeMillis == null ? Long.MIN_VALUE : b.timeMillis[n];
                 if (t != Long.MIN_VALUE) {
                     timeStart[c] = Math.min(timeStart[c], t);
@@ -80,6 +97,47 @@ public final class ClusterEvents implements Serializable {
             }
         }
         return this;
+    }
+
+    private void addToSample(EventBlock b, int n, int c) {
+        double[] latLon = sampling.latLon(b, n);
+        if (latLon == null || Double.isNaN(latLon[0])) {
+            return;
+        }
+        if (sampled == sampleLon.length) {
+            int grown = Math.max(16, 2 * sampled);
+            sampleLon = Arrays.copyOf(sampleLon, grown);
+            sampleLat = Arrays.copyOf(sampleLat, grown);
+            sampleCluster = Arrays.copyOf(sampleCluster, grown);
+            sampleIndex = Arrays.copyOf(sampleIndex, grown);
+        }
+        sampleLon[sampled] = latLon[1];
+        sampleLat[sampled] = latLon[0];
+        sampleCluster[sampled] = c;
+        sampleIndex[sampled] = b.index[n];
+        sampled++;
+    }
+
+    /**
+     * The map's events in catalogue order (by index: the same order, so the same picture, whatever the partitioning),
+     * or null if not asked for.
+     */
+    public MapSample mapSample() {
+        if (sampling == null) {
+            return null;
+        }
+        Integer[] order = new Integer[sampled];
+        for (int i = 0; i < sampled; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(sampleIndex[a], sampleIndex[b]));
+        MapSample s = new MapSample(new double[sampled], new double[sampled], new int[sampled]);
+        for (int i = 0; i < sampled; i++) {
+            s.longitude()[i] = sampleLon[order[i]];
+            s.latitude()[i] = sampleLat[order[i]];
+            s.cluster()[i] = sampleCluster[order[i]];
+        }
+        return s;
     }
 
     private void offerLargest(int c, double mag, String id, long time) {
@@ -102,6 +160,18 @@ public final class ClusterEvents implements Serializable {
             timeStart[c] = Math.min(timeStart[c], o.timeStart[c]);
             timeEnd[c] = Math.max(timeEnd[c], o.timeEnd[c]);
             offerLargest(c, o.largestMag[c], o.largestId[c], o.largestTime[c]);
+        }
+        if (o.sampled > 0) {
+            int n = sampled + o.sampled;
+            sampleLon = Arrays.copyOf(sampleLon, n);
+            sampleLat = Arrays.copyOf(sampleLat, n);
+            sampleCluster = Arrays.copyOf(sampleCluster, n);
+            sampleIndex = Arrays.copyOf(sampleIndex, n);
+            System.arraycopy(o.sampleIndex, 0, sampleIndex, sampled, o.sampled);
+            System.arraycopy(o.sampleLon, 0, sampleLon, sampled, o.sampled);
+            System.arraycopy(o.sampleLat, 0, sampleLat, sampled, o.sampled);
+            System.arraycopy(o.sampleCluster, 0, sampleCluster, sampled, o.sampled);
+            sampled = n;
         }
         return this;
     }

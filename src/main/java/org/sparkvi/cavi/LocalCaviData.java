@@ -67,10 +67,10 @@ public final class LocalCaviData implements CaviData {
 
     /** The final E-step's per-cluster report, as {@link SparkCaviData} sums it on the executors. */
     @Override
-    public ClusterEvents clusterEvents(CaviModel model) {
+    public ClusterEvents clusterEvents(CaviModel model, MapSample.Rule sampling) {
         ResponsibilityKernel kernel = model.kernel();
         int k = model.k();
-        return OrderedTreeAggregate.inMemory(partitions, () -> new ClusterEvents(k), (e, b) -> e.add(b, kernel),
+        return OrderedTreeAggregate.inMemory(partitions, () -> new ClusterEvents(k, sampling), (e, b) -> e.add(b, kernel),
                 ClusterEvents::merge, SparkCaviData.FAN_IN, threads);
     }
 

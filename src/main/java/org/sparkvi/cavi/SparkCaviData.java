@@ -39,13 +39,13 @@ public final class SparkCaviData implements CaviData {
     }
 
     @Override
-    public ClusterEvents clusterEvents(CaviModel model) {
+    public ClusterEvents clusterEvents(CaviModel model, MapSample.Rule sampling) {
         Broadcast<ResponsibilityKernel> kernel = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(model.kernel());
         try {
             int k = model.k();
-            return SparkSessions.describe(spark, "Final E-step: per-cluster counts, times and largest events",
-                    () -> OrderedTreeAggregate.aggregate(blocks, () -> new ClusterEvents(k),
+            return SparkSessions.describe(spark, "Final E-step: per-cluster counts, times and largest events; the map's sample",
+                    () -> OrderedTreeAggregate.aggregate(blocks, () -> new ClusterEvents(k, sampling),
                             (e, b) -> e.add(b, kernel.value()), ClusterEvents::merge, FAN_IN));
         } finally {
             Broadcasts.destroyNow(kernel);

@@ -39,8 +39,6 @@ import org.sparkvi.ml.CaviClusteringModel;
  */
 public final class CaviJob {
     private static final Logger LOG = LoggerFactory.getLogger(CaviJob.class);
-    /** At most this many events are drawn on the map. */
-    static final int MAP_EVENTS = 50_000;
 
     private CaviJob() {
     }
@@ -112,8 +110,7 @@ public final class CaviJob {
     private static CaviSummary write(SparkSession spark, AtomicOutput out, LoadedCatalogue cat, CaviClusteringModel fittedModel,
                                      CaviSummary fitted, JobPhases phases) {
         CaviModel model = fittedModel.caviModel();
-        MapSample sample = phases.time("events for the map", () -> SparkSessions.describe(spark, "Events for the map",
-                () -> MapSample.of(cat.blocks(), model, cat.used(), MAP_EVENTS, 1L)));
+        MapSample sample = fittedModel.summary().eventSample(); // taken by the final E-step
         List<String> skipped = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.CompletableFuture<byte[][]> pictures = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> new byte[][] {

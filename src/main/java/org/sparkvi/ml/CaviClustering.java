@@ -379,7 +379,8 @@ public final class CaviClustering extends Estimator<CaviClusteringModel> impleme
         CaviSummary summary = CaviSummary.of(result, new CaviSummary.Run(how.input(), cat.records(),
                 cat.rejectedByReason(), cat.duplicateIds(), o.seed(), o.restarts(), initLabel, o.maxIter(), o.tol(),
                 cat.blocks().getNumPartitions(), (System.nanoTime() - how.startNanos()) / 1e9));
-        CaviClusteringModel model = new CaviClusteringModel(uid, result.model(), summary);
+        CaviClusteringModel model = new CaviClusteringModel(uid, result.model(), summary,
+                result.clusterEvents().mapSample());
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
     }

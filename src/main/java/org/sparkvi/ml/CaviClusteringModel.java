@@ -40,6 +40,7 @@ import org.sparkvi.cavi.SparkCaviData;
 import org.sparkvi.cavi.SufficientStatistics;
 import org.sparkvi.cavi.CaviSummary;
 import org.sparkvi.cavi.ClusterEvents;
+import org.sparkvi.cavi.MapSample;
 import org.sparkvi.cavi.EventBlock;
 import org.sparkvi.cavi.ResponsibilityKernel;
 import org.sparkvi.io.CoordinateSystem;
@@ -58,25 +59,27 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
     private final CaviColumnParams columns;
     private final CaviModel model;
     private final transient CaviSummary summary;
+    private final transient MapSample eventSample;
 
     public CaviClusteringModel() {
-        this(Identifiable.randomUID("caviClusteringModel"), null, null);
+        this(Identifiable.randomUID("caviClusteringModel"), null, null, null);
     }
 
     public CaviClusteringModel(String uid) {
-        this(uid, null, null);
+        this(uid, null, null, null);
     }
 
-    CaviClusteringModel(String uid, CaviModel model, CaviSummary summary) {
+    CaviClusteringModel(String uid, CaviModel model, CaviSummary summary, MapSample eventSample) {
         this.uid = uid;
         this.columns = new CaviColumnParams(this);
         this.model = model;
         this.summary = summary;
+        this.eventSample = eventSample;
     }
 
     /** A model in the command's format (a {@code cavi} output's model/ folder) as a Transformer with the default columns. */
     public static CaviClusteringModel of(CaviModel model) {
-        return new CaviClusteringModel(Identifiable.randomUID("caviClusteringModel"), model, null);
+        return new CaviClusteringModel(Identifiable.randomUID("caviClusteringModel"), model, null, null);
     }
 
     @Override
@@ -149,7 +152,7 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
         if (summary == null) {
             throw new IllegalStateException("no summary: this model was loaded, not fitted");
         }
-        return new CaviClusteringSummary(summary);
+        return new CaviClusteringSummary(summary, eventSample);
     }
 
     @Override
@@ -264,7 +267,7 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
 
     @Override
     public CaviClusteringModel copy(ParamMap extra) {
-        CaviClusteringModel copied = new CaviClusteringModel(uid, model, summary);
+        CaviClusteringModel copied = new CaviClusteringModel(uid, model, summary, eventSample);
         return copyValues(copied, extra).setParent(parent());
     }
 
@@ -316,7 +319,7 @@ public final class CaviClusteringModel extends Model<CaviClusteringModel> implem
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
                     CaviClusteringModel.class.getName());
             CaviModel m = CaviModel.load(new Path(path, "data").toString(), sc().hadoopConfiguration());
-            CaviClusteringModel model = new CaviClusteringModel(metadata.uid(), m, null);
+            CaviClusteringModel model = new CaviClusteringModel(metadata.uid(), m, null, null);
             metadata.getAndSetParams(model, scala.Option.empty());
             return model;
         }

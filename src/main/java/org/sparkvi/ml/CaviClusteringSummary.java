@@ -9,13 +9,25 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkvi.cavi.CaviSummary;
+import org.sparkvi.cavi.MapSample;
 
 /** What a fit did: the ELBO and its trace, iterations, convergence, cluster sizes, and the per-cluster table. */
 public final class CaviClusteringSummary {
     private final CaviSummary summary;
+    private final MapSample eventSample;
 
-    CaviClusteringSummary(CaviSummary summary) {
+    CaviClusteringSummary(CaviSummary summary, MapSample eventSample) {
         this.summary = summary;
+        this.eventSample = eventSample;
+    }
+
+    /**
+     * About {@link MapSample#EVENTS} events with their longitude, latitude and most likely cluster, the same events
+     * whatever the partitioning (taken by the final E-step; what clusters.png draws); empty where the events have
+     * no geographic position.
+     */
+    public MapSample eventSample() {
+        return eventSample;
     }
 
     /** The final ELBO of the best restart, every constant included. */
