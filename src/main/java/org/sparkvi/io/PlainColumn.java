@@ -143,20 +143,7 @@ public final class PlainColumn {
         requireFlat();
         while (rows > 0) {
             int run = run(rows, 8);
-            double lo = minDouble;
-            double hi = maxDouble;
-            boolean nan = false;
-            for (int i = from; i < from + run; i++) {
-                double x = v[i];
-                LONGS.set(values, size, Double.doubleToRawLongBits(x));
-                size += 8;
-                lo = x < lo ? x : lo;
-                hi = x > hi ? x : hi;
-                nan |= x != x;
-            }
-            minDouble = lo;
-            maxDouble = hi;
-            sawNaN |= nan;
+            putDoubles(v, 0, from, run, 1);
             from += run;
             rows -= run;
             endRows(run, run);
@@ -165,37 +152,34 @@ public final class PlainColumn {
 
     /** Rows of an INT64 column: {@code v[from]} to {@code v[from + rows - 1]}. */
     public void writeLongRows(long[] v, int from, int rows) {
-        requireFlat();
-        while (rows > 0) {
-            int run = run(rows, 8);
-            long lo = minLong;
-            long hi = maxLong;
-            for (int i = from; i < from + run; i++) {
-                LONGS.set(values, size, v[i]);
-                size += 8;
-                lo = Math.min(lo, v[i]);
-                hi = Math.max(hi, v[i]);
-            }
-            minLong = lo;
-            maxLong = hi;
-            from += run;
-            rows -= run;
-            endRows(run, run);
-        }
+        writeIntegerRows(v, null, from, rows);
     }
 
     /** Rows of an INT32 column: {@code v[from]} to {@code v[from + rows - 1]}. */
     public void writeIntRows(int[] v, int from, int rows) {
+        writeIntegerRows(null, v, from, rows);
+    }
+
+    /** INT64 rows from {@code longs}, or INT32 rows from {@code ints}; min and max kept as longs. */
+    private void writeIntegerRows(long[] longs, int[] ints, int from, int rows) {
         requireFlat();
+        int bytes = longs != null ? 8 : 4;
         while (rows > 0) {
-            int run = run(rows, 4);
+            int run = run(rows, bytes);
             long lo = minLong;
             long hi = maxLong;
             for (int i = from; i < from + run; i++) {
-                INTS.set(values, size, v[i]);
-                size += 4;
-                lo = Math.min(lo, v[i]);
-                hi = Math.max(hi, v[i]);
+                long x;
+                if (longs != null) {
+                    x = longs[i];
+                    LONGS.set(values, size, x);
+                } else {
+                    x = ints[i];
+                    INTS.set(values, size, ints[i]);
+                }
+                size += bytes;
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
             }
             minLong = lo;
             maxLong = hi;
@@ -223,22 +207,7 @@ public final class PlainColumn {
             if (words > repetition.length) {
                 repetition = Arrays.copyOf(repetition, Math.max(words, 2 * repetition.length));
             }
-            double lo = minDouble;
-            double hi = maxDouble;
-            boolean nan = false;
-            for (int i = from; i < from + run; i++) {
-                for (int c = 0; c < k; c++) {
-                    double x = v[c * stride + i];
-                    LONGS.set(values, size, Double.doubleToRawLongBits(x));
-                    size += 8;
-                    lo = x < lo ? x : lo;
-                    hi = x > hi ? x : hi;
-                    nan |= x != x;
-                }
-            }
-            minDouble = lo;
-            maxDouble = hi;
-            sawNaN |= nan;
+            putDoubles(v, stride, from, run, k);
             // level 1 everywhere, then 0 at each row's first value
             setBits(first, first + run * k);
             for (int r = 0, at = first; r < run; r++, at += k) {
@@ -248,6 +217,26 @@ public final class PlainColumn {
             rows -= run;
             endRows(run * k, run);
         }
+    }
+
+    /** Rows i = from … from + run − 1, each of the k values {@code v[c * stride + i]}, with the page's min, max and NaN. */
+    private void putDoubles(double[] v, int stride, int from, int run, int k) {
+        double lo = minDouble;
+        double hi = maxDouble;
+        boolean nan = false;
+        for (int i = from; i < from + run; i++) {
+            for (int c = 0; c < k; c++) {
+                double x = v[c * stride + i];
+                LONGS.set(values, size, Double.doubleToRawLongBits(x));
+                size += 8;
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+                nan |= x != x;
+            }
+        }
+        minDouble = lo;
+        maxDouble = hi;
+        sawNaN |= nan;
     }
 
     /**
