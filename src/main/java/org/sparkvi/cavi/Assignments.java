@@ -27,7 +27,9 @@ public final class Assignments {
     /**
      * Writes the table to the folder {@code dir} as Parquet, one file per partition ({@code part-NNNNN.parquet}),
      * straight from the cached blocks' columns ({@link AssignmentColumns}); returns the number of rows written.
-     * Each file appears whole or not at all, and a retried task rewrites the same file with the same bytes.
+     * Each file appears whole or not at all, and a retried task rewrites the same file with the same pages; only the
+     * footer's list of a column's encodings may come in another order from another JVM (parquet-mr keeps it in a
+     * {@code HashSet} of enums, whose order follows their identity hashes).
      */
     public static long write(SparkSession spark, JavaRDD<EventBlock> blocks, CaviModel model, String dir) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
