@@ -105,17 +105,21 @@ public final class ClusterEvents implements Serializable {
             return;
         }
         if (sampled == sampleLon.length) {
-            int grown = Math.max(16, 2 * sampled);
-            sampleLon = Arrays.copyOf(sampleLon, grown);
-            sampleLat = Arrays.copyOf(sampleLat, grown);
-            sampleCluster = Arrays.copyOf(sampleCluster, grown);
-            sampleIndex = Arrays.copyOf(sampleIndex, grown);
+            resizeSample(Math.max(16, 2 * sampled));
         }
         sampleLon[sampled] = latLon[1];
         sampleLat[sampled] = latLon[0];
         sampleCluster[sampled] = c;
         sampleIndex[sampled] = b.index[n];
         sampled++;
+    }
+
+    /** The sample's arrays with room for {@code capacity} events (the first {@link #sampled} kept). */
+    private void resizeSample(int capacity) {
+        sampleLon = Arrays.copyOf(sampleLon, capacity);
+        sampleLat = Arrays.copyOf(sampleLat, capacity);
+        sampleCluster = Arrays.copyOf(sampleCluster, capacity);
+        sampleIndex = Arrays.copyOf(sampleIndex, capacity);
     }
 
     /**
@@ -163,10 +167,7 @@ public final class ClusterEvents implements Serializable {
         }
         if (o.sampled > 0) {
             int n = sampled + o.sampled;
-            sampleLon = Arrays.copyOf(sampleLon, n);
-            sampleLat = Arrays.copyOf(sampleLat, n);
-            sampleCluster = Arrays.copyOf(sampleCluster, n);
-            sampleIndex = Arrays.copyOf(sampleIndex, n);
+            resizeSample(n);
             System.arraycopy(o.sampleIndex, 0, sampleIndex, sampled, o.sampled);
             System.arraycopy(o.sampleLon, 0, sampleLon, sampled, o.sampled);
             System.arraycopy(o.sampleLat, 0, sampleLat, sampled, o.sampled);

@@ -19,8 +19,9 @@ import org.apache.parquet.io.api.Binary;
  * <p>
  * Two shapes, which cover the tables written this way: a required primitive column (no levels; one value a row),
  * and a required list of required doubles ({@code required group (LIST) { repeated group list { required double
- * element; } }}: repetition and definition levels of width 1; one non-empty list a row). A page ends at a row
- * boundary once it holds about {@link #PAGE_BYTES} of values, with its min/max statistics, as parquet-column's
+ * element; } }}: repetition and definition levels of width 1; K values a row, the same K for every row). Values come
+ * a run of rows at a time ({@code write…Rows}; strings a row at a time). A page ends at a row boundary once it holds
+ * about {@link #PAGE_BYTES} of values, with its min/max statistics, as parquet-column's
  * writer makes them; the page writer compresses it and builds the column and offset indexes.
  * <p>
  * Page layout (format spec, "Data Pages"): for a list, the repetition levels, then the definition levels, each an
@@ -64,35 +65,6 @@ public final class PlainColumn {
         resetPage();
     }
 
-    public void writeDouble(double v) {
-        requireFlat();
-        putDouble(v);
-        endRow(1);
-    }
-
-    public void writeLong(long v) {
-        writeInteger(v, 8);
-    }
-
-    public void writeInt(int v) {
-        writeInteger(v, 4);
-    }
-
-    /** An INT64 (8 bytes) or INT32 (4 bytes) value, little-endian; the page's min and max kept as longs. */
-    private void writeInteger(long v, int bytes) {
-        requireFlat();
-        room(bytes);
-        if (bytes == 8) {
-            LONGS.set(values, size, v);
-        } else {
-            INTS.set(values, size, (int) v);
-        }
-        size += bytes;
-        minLong = Math.min(minLong, v);
-        maxLong = Math.max(maxLong, v);
-        endRow(1);
-    }
-
     /** A binary (string) value: {@code len} bytes of {@code bytes} from {@code from}. */
     public void writeBinary(byte[] bytes, int from, int len) {
         requireFlat();
@@ -112,30 +84,7 @@ public final class PlainColumn {
             maxBinaryFrom = at;
             maxBinaryLength = len;
         }
-        endRow(1);
-    }
-
-    /** One row's list: {@code len} (at least 1) doubles of {@code v} from {@code from}. */
-    public void writeDoubles(double[] v, int from, int len) {
-        if (!list) {
-            throw new IllegalStateException(column + " is not a list column");
-        }
-        if (len < 1) {
-            throw new IllegalArgumentException(column + ": an empty list is not written by PlainColumn");
-        }
-        int first = valueCount;
-        int words = (first + len + 63) >>> 6;
-        if (words > repetition.length) {
-            repetition = Arrays.copyOf(repetition, Math.max(words, 2 * repetition.length));
-        }
-        for (int i = 0; i < len; i++) {
-            putDouble(v[from + i]);
-        }
-        // level 0 at the row's first value, 1 at the others
-        for (int i = first + 1; i < first + len; i++) {
-            repetition[i >>> 6] |= 1L << i;
-        }
-        endRow(len);
+        endRows(1, 1);
     }
 
     /** Rows of a DOUBLE column: {@code v[from]} to {@code v[from + rows - 1]}, a value a row. */
@@ -241,7 +190,7 @@ public final class PlainColumn {
 
     /**
      * How many of {@code rows} rows of {@code bytesPerRow} bytes go into the page before it is closed: up to the first
-     * row end at or past {@link #PAGE_BYTES}, as {@link #endRow} closes it a row at a time; room made for them.
+     * row end at or past {@link #PAGE_BYTES}, where a page closes when rows come one at a time; room made for them.
      */
     private int run(int rows, int bytesPerRow) {
         int run = Math.min(rows, Math.max(1, (PAGE_BYTES - size + bytesPerRow - 1) / bytesPerRow));
@@ -287,27 +236,10 @@ public final class PlainColumn {
         }
     }
 
-    private void putDouble(double v) {
-        room(8);
-        LONGS.set(values, size, Double.doubleToRawLongBits(v));
-        size += 8;
-        if (v < minDouble) {
-            minDouble = v;
-        }
-        if (v > maxDouble) {
-            maxDouble = v;
-        }
-        sawNaN |= v != v;
-    }
-
     private void room(int bytes) {
         if (size + bytes > values.length) {
             values = Arrays.copyOf(values, Math.max(size + bytes, 2 * values.length));
         }
-    }
-
-    private void endRow(int valuesInRow) {
-        endRows(valuesInRow, 1);
     }
 
     private void flushPage() throws IOException {

@@ -32,13 +32,16 @@ import org.sparkvi.TestSpark;
  * statistics; the column and offset indexes are there, with several pages in the chunks of more than a megabyte; and Spark's filters, which
  * skip row groups and pages by those statistics, count what the rows hold. The rows cover several pages and row
  * groups, empty and multi-byte strings, negative numbers, −0.0, infinities, NaN in a flat and in a list column, and
- * lists of 1 to 7 values.
+ * lists of K values; the plain file's values are written in runs of 1 to 700 rows ({@code write…Rows}), the lists'
+ * read cluster-major as the E-step leaves them.
  */
 class PlainColumnTest {
     private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message spark_schema {"
             + " required binary id (STRING); required int64 index; required int32 cluster; required double probability;"
             + " required group values (LIST) { repeated group list { required double element; } } }");
     private static final int ROWS = 300_000;
+    /** Values in each row's list: 5 puts rows across the words of the repetition levels. */
+    private static final int K = 5;
     /** About 100,000 rows a row group: three groups. */
     private static final int BYTES_PER_ROW = (int) ((64L << 20) / 100_000);
 
@@ -69,13 +72,25 @@ class PlainColumnTest {
                 columns[4].write(t.values[r][i], i == 0 ? 0 : 1, 1);
             }
         });
+        // runs of 1 to 700 rows, across page ends; the lists' values cluster-major, as the E-step leaves them
+        double[] clusterMajor = new double[K * ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            for (int c = 0; c < K; c++) {
+                clusterMajor[c * ROWS + r] = t.values[r][c];
+            }
+        }
+        Random runs = new Random(3);
         ColumnarParquetFile.writePlain(conf, plain, SCHEMA, footer, ROWS, BYTES_PER_ROW, (from, to, columns) -> {
-            for (int r = (int) from; r < to; r++) {
-                columns[0].writeBinary(t.ids[r], 0, t.ids[r].length);
-                columns[1].writeLong(t.index[r]);
-                columns[2].writeInt(t.cluster[r]);
-                columns[3].writeDouble(t.probability[r]);
-                columns[4].writeDoubles(t.values[r], 0, t.values[r].length);
+            for (int r = (int) from; r < to; ) {
+                int run = (int) Math.min(to - r, 1 + runs.nextInt(700));
+                for (int i = r; i < r + run; i++) {
+                    columns[0].writeBinary(t.ids[i], 0, t.ids[i].length);
+                }
+                columns[1].writeLongRows(t.index, r, run);
+                columns[2].writeIntRows(t.cluster, r, run);
+                columns[3].writeDoubleRows(t.probability, r, run);
+                columns[4].writeListRows(clusterMajor, ROWS, r, run, K);
+                r += run;
             }
         });
 
@@ -128,57 +143,6 @@ class PlainColumnTest {
         }
     }
 
-    /**
-     * Runs of rows ({@code write…Rows}, the list's values read cluster-major as the E-step leaves them) lay out the
-     * same pages as the same rows written one at a time: the two files are the same bytes. Runs of 1 to 700 rows
-     * cross page ends; K = 5 puts rows across the words of the repetition levels.
-     */
-    @Test
-    void runsOfRowsWriteTheSameFileAsRowsOneAtATime() throws Exception {
-        int k = 5;
-        Table t = table(new Random(11));
-        double[] clusterMajor = new double[k * ROWS];
-        for (int r = 0; r < ROWS; r++) {
-            for (int c = 0; c < k; c++) {
-                clusterMajor[c * ROWS + r] = c < t.values[r].length ? t.values[r][c] : -t.probability[r];
-            }
-        }
-        Configuration conf = new Configuration();
-        org.apache.hadoop.fs.Path byRow = new org.apache.hadoop.fs.Path(dir.resolve("by-row.parquet").toString());
-        org.apache.hadoop.fs.Path byRun = new org.apache.hadoop.fs.Path(dir.resolve("by-run.parquet").toString());
-        ColumnarParquetFile.writePlain(conf, byRow, SCHEMA, Map.of(), ROWS, BYTES_PER_ROW, (from, to, columns) -> {
-            double[] row = new double[k];
-            for (int r = (int) from; r < to; r++) {
-                columns[0].writeBinary(t.ids[r], 0, t.ids[r].length);
-                columns[1].writeLong(t.index[r]);
-                columns[2].writeInt(t.cluster[r]);
-                columns[3].writeDouble(t.probability[r]);
-                for (int c = 0; c < k; c++) {
-                    row[c] = clusterMajor[c * ROWS + r];
-                }
-                columns[4].writeDoubles(row, 0, k);
-            }
-        });
-        Random runs = new Random(3);
-        ColumnarParquetFile.writePlain(conf, byRun, SCHEMA, Map.of(), ROWS, BYTES_PER_ROW, (from, to, columns) -> {
-            for (int r = (int) from; r < to; ) {
-                int run = (int) Math.min(to - r, 1 + runs.nextInt(700));
-                for (int i = r; i < r + run; i++) {
-                    columns[0].writeBinary(t.ids[i], 0, t.ids[i].length);
-                }
-                columns[1].writeLongRows(t.index, r, run);
-                columns[2].writeIntRows(t.cluster, r, run);
-                columns[3].writeDoubleRows(t.probability, r, run);
-                columns[4].writeListRows(clusterMajor, ROWS, r, run, k);
-                r += run;
-            }
-        });
-        byte[] expected = java.nio.file.Files.readAllBytes(dir.resolve("by-row.parquet"));
-        byte[] got = java.nio.file.Files.readAllBytes(dir.resolve("by-run.parquet"));
-        assertTrue(expected.length > 3 * PlainColumn.PAGE_BYTES, "several pages: " + expected.length + " bytes");
-        assertTrue(java.util.Arrays.equals(expected, got), "the two files differ");
-    }
-
     /** Spark orders strings as unsigned bytes and NaN above every double (the truth the filters are held to). */
     private static int compareUtf8(byte[] a, byte[] b) {
         return java.util.Arrays.compareUnsigned(a, b);
@@ -208,7 +172,7 @@ class PlainColumnTest {
             // NaN only in one row group of each double column: the others keep a column index
             probability[r] = r > 250_000 && r % 9_973 == 0 ? Double.NaN
                     : r % 7_919 == 0 ? specials[rnd.nextInt(specials.length)] : rnd.nextDouble() * 2 - 0.5;
-            values[r] = new double[1 + rnd.nextInt(7)];
+            values[r] = new double[K];
             for (int i = 0; i < values[r].length; i++) {
                 values[r][i] = r > 100_000 && r < 200_000 && r % 10_007 == 0 && i == 0 ? Double.NaN : rnd.nextGaussian();
             }
