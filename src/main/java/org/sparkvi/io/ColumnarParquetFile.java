@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -29,7 +30,8 @@ import org.apache.parquet.schema.MessageType;
  * file's buffers once). Snappy pages, PLAIN encoding (no dictionary: the tables written this way are unique ids and
  * probabilities), statistics, checksums and page indexes kept. The file is written under a hidden temporary name beside
  * the target and renamed onto it when complete, so a task retried by Spark replaces its own earlier attempt and a
- * reader never sees half a file; on the local file system no {@code .crc} file is written beside it.
+ * reader never sees half a file; on the local file system no {@code .crc} file is written beside it, and the bytes go
+ * past the page cache where the file system allows ({@link DirectFileOutput}).
  */
 public final class ColumnarParquetFile {
     /** Writes row {@code row} of the source: one {@code write} per column (repeated columns: one per element). */
@@ -39,6 +41,11 @@ public final class ColumnarParquetFile {
     }
 
     private static final long ROW_GROUP_BYTES = 64L << 20;
+    /**
+     * The Hadoop setting ({@code --conf spark.hadoop.sparkvi.io.direct=false}) that writes local files through the
+     * page cache instead of {@link DirectFileOutput}: for a disk slower than the writer (direct writes wait for it).
+     */
+    public static final String DIRECT_WRITES = "sparkvi.io.direct";
     /**
      * No dictionary: the tables written this way are unique ids and probabilities. The values-writer factory (version
      * 1 pages, as the default writer version makes) is our own instance: parquet-column's default factories are shared
@@ -126,9 +133,10 @@ public final class ColumnarParquetFile {
                               long rows, int bytesPerRow, RowGroup group) throws IOException {
         FileSystem fs = FileSystems.withoutChecksums(target, conf);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
+        ParquetFileWriter file = null;
         try {
-            ParquetFileWriter file = new ParquetFileWriter(outputFile(fs, tmp), schema, ParquetFileWriter.Mode.CREATE,
-                    ROW_GROUP_BYTES, 0);
+            file = new ParquetFileWriter(outputFile(fs, tmp, conf.getBoolean(DIRECT_WRITES, true)), schema,
+                    ParquetFileWriter.Mode.CREATE, ROW_GROUP_BYTES, 0);
             file.start();
             long groupRows = Math.max(1, ROW_GROUP_BYTES / Math.max(1, bytesPerRow));
             for (long from = 0; from < rows; from += groupRows) {
@@ -141,6 +149,13 @@ public final class ColumnarParquetFile {
                 throw new IOException("could not rename " + tmp + " to " + target);
             }
         } catch (IOException | RuntimeException e) {
+            if (file != null) {
+                try {
+                    file.close(); // the stream, and a direct file's writer thread; ParquetFileWriter writes no footer
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             fs.delete(tmp, false);
             throw e;
         }
@@ -151,10 +166,21 @@ public final class ColumnarParquetFile {
         FileSystems.withoutChecksums(folder, conf).create(new Path(folder, "_SUCCESS"), true).close();
     }
 
-    private static OutputFile outputFile(FileSystem fs, Path path) {
+    /**
+     * The file at {@code path}: on the local file system written past the page cache ({@link DirectFileOutput})
+     * unless {@code direct} is false or the file system refuses direct I/O, elsewhere through Hadoop's stream.
+     */
+    private static OutputFile outputFile(FileSystem fs, Path path, boolean direct) {
         return new OutputFile() {
             @Override
             public PositionOutputStream create(long blockSizeHint) throws IOException {
+                if (direct && fs instanceof RawLocalFileSystem local) {
+                    fs.mkdirs(path.getParent());
+                    DirectFileOutput out = DirectFileOutput.create(local.pathToFile(path).toPath());
+                    if (out != null) {
+                        return out;
+                    }
+                }
                 return HadoopStreams.wrap(fs.create(path, false));
             }
 

@@ -33,7 +33,8 @@ import org.sparkvi.TestSpark;
  * skip row groups and pages by those statistics, count what the rows hold. The rows cover several pages and row
  * groups, empty and multi-byte strings, negative numbers, −0.0, infinities, NaN in a flat and in a list column, and
  * lists of K values; the plain file's values are written in runs of 1 to 700 rows ({@code write…Rows}), the lists'
- * read cluster-major as the E-step leaves them.
+ * read cluster-major as the E-step leaves them. The plain file written past the page cache ({@link DirectFileOutput},
+ * the default) has the same bytes as written through it.
  */
 class PlainColumnTest {
     private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message spark_schema {"
@@ -79,20 +80,15 @@ class PlainColumnTest {
                 clusterMajor[c * ROWS + r] = t.values[r][c];
             }
         }
-        Random runs = new Random(3);
-        ColumnarParquetFile.writePlain(conf, plain, SCHEMA, footer, ROWS, BYTES_PER_ROW, (from, to, columns) -> {
-            for (int r = (int) from; r < to; ) {
-                int run = (int) Math.min(to - r, 1 + runs.nextInt(700));
-                for (int i = r; i < r + run; i++) {
-                    columns[0].writeBinary(t.ids[i], 0, t.ids[i].length);
-                }
-                columns[1].writeLongRows(t.index, r, run);
-                columns[2].writeIntRows(t.cluster, r, run);
-                columns[3].writeDoubleRows(t.probability, r, run);
-                columns[4].writeListRows(clusterMajor, ROWS, r, run, K);
-                r += run;
-            }
-        });
+        ColumnarParquetFile.writePlain(conf, plain, SCHEMA, footer, ROWS, BYTES_PER_ROW, inRuns(t, clusterMajor));
+        // the same file through the page cache as through direct writes (the default on the local file system)
+        Configuration buffered = new Configuration(conf);
+        buffered.setBoolean(ColumnarParquetFile.DIRECT_WRITES, false);
+        java.nio.file.Path throughCache = dir.resolve("plain-through-the-page-cache.parquet");
+        ColumnarParquetFile.writePlain(buffered, new org.apache.hadoop.fs.Path(throughCache.toString()), SCHEMA, footer,
+                ROWS, BYTES_PER_ROW, inRuns(t, clusterMajor));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(java.nio.file.Files.readAllBytes(throughCache),
+                java.nio.file.Files.readAllBytes(dir.resolve("plain.parquet")), "direct and buffered writes");
 
         try (ParquetFileReader expected = ParquetFileReader.open(HadoopInputFile.fromPath(byValue, conf));
              ParquetFileReader got = ParquetFileReader.open(HadoopInputFile.fromPath(plain, conf))) {
@@ -154,6 +150,24 @@ class PlainColumnTest {
             n += p.test(r) ? 1 : 0;
         }
         return n;
+    }
+
+    /** The rows in runs of 1 to 700 (the same runs each time), across page ends. */
+    private static ColumnarParquetFile.PlainRows inRuns(Table t, double[] clusterMajor) {
+        Random runs = new Random(3);
+        return (from, to, columns) -> {
+            for (int r = (int) from; r < to; ) {
+                int run = (int) Math.min(to - r, 1 + runs.nextInt(700));
+                for (int i = r; i < r + run; i++) {
+                    columns[0].writeBinary(t.ids[i], 0, t.ids[i].length);
+                }
+                columns[1].writeLongRows(t.index, r, run);
+                columns[2].writeIntRows(t.cluster, r, run);
+                columns[3].writeDoubleRows(t.probability, r, run);
+                columns[4].writeListRows(clusterMajor, ROWS, r, run, K);
+                r += run;
+            }
+        };
     }
 
     private static Table table(Random rnd) {

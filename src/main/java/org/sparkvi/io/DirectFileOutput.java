@@ -1,0 +1,176 @@
+package org.sparkvi.io;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.parquet.io.PositionOutputStream;
+
+/**
+ * A new local file written past the kernel's page cache ({@code O_DIRECT}), for outputs of hundreds of megabytes
+ * that nothing reads back while the job runs. Buffered, each written page of the file costs a fresh page of the
+ * cache, and on this project's virtual machines memory the guest has not touched lately costs the host a fault:
+ * the 0.8 GB of a 10^7-event assignments.parquet took about 2 CPU-seconds of {@code copy_folio_from_iter_atomic}
+ * (10 times the copy into recycled pages). Written direct, the disk reads the bytes from two reused aligned
+ * buffers: one fills while a thread of the stream's own writes the other, so the disk's time overlaps the
+ * caller's. As a side effect the output does not push the job's input out of the page cache.
+ *
+ * <p>Direct I/O wants every write's buffer address, file offset and length a multiple of the file system's block:
+ * the buffers are aligned slices of {@link ByteBuffer#allocateDirect}, full buffers go at multiples of their size,
+ * and {@link #close} pads the last block with zeros and truncates the file to the bytes written (the way Lucene's
+ * {@code DirectIOIndexOutput} ends a file). {@link #flush} writes nothing: a partial block cannot go out until the
+ * file's end is known.
+ */
+public final class DirectFileOutput extends PositionOutputStream {
+    /** Bytes in each of the two buffers: large writes, few system calls, and 8 MB of direct memory per open file. */
+    static final int BUFFER_BYTES = 4 << 20;
+
+    private final FileChannel channel;
+    private final int block;
+    private final ExecutorService writer;
+    private ByteBuffer filling;
+    private ByteBuffer draining;
+    private Future<?> pending;
+    private long position;
+    private long handedOver;
+    private boolean closed;
+
+    private DirectFileOutput(FileChannel channel, int block, String name) {
+        this.channel = channel;
+        this.block = block;
+        this.filling = alignedBuffer(block);
+        this.draining = alignedBuffer(block);
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sparkvi direct write " + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Creates {@code path} (which must not exist) for direct writing, or returns null where the file system, the
+     * platform or the block size does not allow it (the caller then writes the usual way). A file the failed
+     * attempt created is removed: the path did not exist before.
+     */
+    public static DirectFileOutput create(java.nio.file.Path path) throws IOException {
+        long block = Files.getFileStore(path.getParent()).getBlockSize();
+        if (block <= 0 || block > 1 << 16 || Long.bitCount(block) != 1) {
+            return null;
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        } catch (UnsupportedOperationException e) {
+            return null;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) { // EINVAL: the file system has no direct I/O; open(2) may have created the file
+            Files.deleteIfExists(path);
+            return null;
+        }
+        return new DirectFileOutput(channel, (int) block, path.getFileName().toString());
+    }
+
+    private static ByteBuffer alignedBuffer(int block) {
+        return ByteBuffer.allocateDirect(BUFFER_BYTES + block).alignedSlice(block).limit(BUFFER_BYTES).slice();
+    }
+
+    @Override
+    public long getPos() {
+        return position;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        filling.put((byte) b);
+        position++;
+        if (!filling.hasRemaining()) {
+            handOver();
+        }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        while (len > 0) {
+            int n = Math.min(len, filling.remaining());
+            filling.put(b, off, n);
+            off += n;
+            len -= n;
+            position += n;
+            if (!filling.hasRemaining()) {
+                handOver();
+            }
+        }
+    }
+
+    /** Sends the full buffer to the writer thread once it has finished the previous one, and fills the other. */
+    private void handOver() throws IOException {
+        awaitPending();
+        ByteBuffer full = filling.flip();
+        filling = draining.clear();
+        draining = full;
+        long at = handedOver;
+        handedOver += full.remaining();
+        pending = writer.submit(() -> {
+            writeFully(full, at);
+            return null;
+        });
+    }
+
+    private void writeFully(ByteBuffer buffer, long at) throws IOException {
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
+    }
+
+    private void awaitPending() throws IOException {
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing a direct file");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            pending = null;
+        }
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    /** Writes what is left, padded to a whole block, and cuts the file back to the bytes written. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (channel) {
+            awaitPending();
+            int tail = filling.position();
+            if (tail > 0) {
+                int padded = (tail + block - 1) / block * block;
+                while (filling.position() < padded) {
+                    filling.put((byte) 0);
+                }
+                writeFully(filling.flip(), handedOver);
+                channel.truncate(position);
+            }
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+}
