@@ -49,8 +49,8 @@ final class AssignmentColumns implements ColumnarParquetFile.PlainRows {
 
     /**
      * Row groups come in order, so a cursor (block, event) replaces the row number. Rows go a chunk of the E-step at
-     * a time: the id a row at a time, the other columns as runs of rows ({@link PlainColumn#writeListRows} reads
-     * the responsibilities where the E-step left them, cluster-major).
+     * a time, every column as runs of rows: the ids as the block keeps them, end to end (a missing id, made up, on
+     * its own), and the responsibilities where the E-step left them, cluster-major ({@link PlainColumn#writeListRows}).
      */
     @Override
     public void write(long from, long to, PlainColumn[] columns) {
@@ -76,20 +76,32 @@ final class AssignmentColumns implements ColumnarParquetFile.PlainRows {
                 }
                 cluster[i] = best;
                 probability[i] = p;
-                int e = n + i;
-                if (b.hasId(e)) {
-                    columns[0].writeBinary(b.idBytes, b.idFrom(e), b.idEnd[e] - b.idFrom(e));
-                } else {
-                    byte[] missing = b.missingId(e).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                    columns[0].writeBinary(missing, 0, missing.length);
-                }
             }
+            writeIds(b, n, n + run, columns[0]);
             columns[1].writeLongRows(b.index, n, run);
             columns[2].writeIntRows(cluster, 0, run);
             columns[3].writeDoubleRows(probability, 0, run);
             columns[4].writeListRows(v, stride, at, run, k);
             n += run;
             row += run;
+        }
+    }
+
+    /** The ids of events {@code from} … {@code to − 1} of block b: runs of ids at once, a missing one made up. */
+    private static void writeIds(EventBlock b, int from, int to, PlainColumn ids) {
+        for (int e = from; e < to; ) {
+            if (b.hasId(e)) {
+                int run = e + 1;
+                while (run < to && b.hasId(run)) {
+                    run++;
+                }
+                ids.writeBinaryRows(b.idBytes, b.idEnd, e, run - e);
+                e = run;
+            } else {
+                byte[] missing = b.missingId(e).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ids.writeBinary(missing, 0, missing.length);
+                e++;
+            }
         }
     }
 }

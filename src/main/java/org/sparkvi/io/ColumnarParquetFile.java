@@ -42,8 +42,9 @@ public final class ColumnarParquetFile {
 
     private static final long ROW_GROUP_BYTES = 64L << 20;
     /**
-     * The Hadoop setting ({@code --conf spark.hadoop.sparkvi.io.direct=false}) that writes local files through the
-     * page cache instead of {@link DirectFileOutput}: for a disk slower than the writer (direct writes wait for it).
+     * The Hadoop setting ({@code spark.hadoop.sparkvi.io.direct false} in Spark's properties) that writes local files
+     * through the page cache instead of {@link DirectFileOutput}: for a disk slower than the writer (direct writes
+     * wait for it).
      */
     public static final String DIRECT_WRITES = "sparkvi.io.direct";
     /**

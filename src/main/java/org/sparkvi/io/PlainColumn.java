@@ -34,6 +34,7 @@ public final class PlainColumn {
     static final int PAGE_BYTES = 1 << 20;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BIG_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final PageWriter pages;
     private final ColumnDescriptor column;
@@ -51,8 +52,10 @@ public final class PlainColumn {
     private boolean sawNaN;
     private int minBinaryFrom = -1;
     private int minBinaryLength;
+    private long minBinaryPrefix;
     private int maxBinaryFrom = -1;
     private int maxBinaryLength;
+    private long maxBinaryPrefix;
 
     PlainColumn(PageWriter pages, ColumnDescriptor column) {
         this.pages = pages;
@@ -68,23 +71,66 @@ public final class PlainColumn {
     /** A binary (string) value: {@code len} bytes of {@code bytes} from {@code from}. */
     public void writeBinary(byte[] bytes, int from, int len) {
         requireFlat();
+        putBinary(bytes, from, len);
+        endRows(1, 1);
+    }
+
+    /**
+     * Rows of a binary (string) column from values laid end to end: row i's bytes are {@code bytes[i == 0 ? 0 :
+     * end[i - 1]]} up to {@code end[i]}, for i = from … from + rows − 1 (the layout of a block's ids).
+     */
+    public void writeBinaryRows(byte[] bytes, int[] end, int from, int rows) {
+        requireFlat();
+        for (int i = from, last = from + rows; i < last; ) {
+            int first = i;
+            do { // up to the first row end at or past PAGE_BYTES, as a value at a time
+                int start = i == 0 ? 0 : end[i - 1];
+                putBinary(bytes, start, end[i] - start);
+                i++;
+            } while (i < last && size < PAGE_BYTES);
+            endRows(i - first, i - first);
+        }
+    }
+
+    /** Appends one binary value (its length, then its bytes) and keeps the page's min and max. */
+    private void putBinary(byte[] bytes, int from, int len) {
         room(4 + len);
         INTS.set(values, size, len);
         int at = size + 4;
         System.arraycopy(bytes, from, values, at, len);
         size = at + len;
-        // min and max by unsigned lexicographic order (the order of a STRING column's statistics), kept as positions
-        if (minBinaryFrom < 0 || Arrays.compareUnsigned(values, at, at + len, values, minBinaryFrom,
-                minBinaryFrom + minBinaryLength) < 0) {
+        // min and max by unsigned lexicographic order (the order of a STRING column's statistics), kept as positions;
+        // the first 8 bytes as an unsigned big-endian number, zero-padded, decide unless they are equal
+        long prefix = prefix(values, at, len);
+        int toMin = Long.compareUnsigned(prefix, minBinaryPrefix);
+        if (minBinaryFrom < 0 || toMin < 0 || toMin == 0 && Arrays.compareUnsigned(values, at, at + len, values,
+                minBinaryFrom, minBinaryFrom + minBinaryLength) < 0) {
             minBinaryFrom = at;
             minBinaryLength = len;
+            minBinaryPrefix = prefix;
         }
-        if (maxBinaryFrom < 0 || Arrays.compareUnsigned(values, at, at + len, values, maxBinaryFrom,
-                maxBinaryFrom + maxBinaryLength) > 0) {
+        int toMax = Long.compareUnsigned(prefix, maxBinaryPrefix);
+        if (maxBinaryFrom < 0 || toMax > 0 || toMax == 0 && Arrays.compareUnsigned(values, at, at + len, values,
+                maxBinaryFrom, maxBinaryFrom + maxBinaryLength) > 0) {
             maxBinaryFrom = at;
             maxBinaryLength = len;
+            maxBinaryPrefix = prefix;
         }
-        endRows(1, 1);
+    }
+
+    /**
+     * Bytes {@code at} … {@code at + 7} (those of them before {@code at + len}, zeros after) as an unsigned big-endian
+     * number: two values' prefixes compare as the values do, or are equal (a zero byte and an end look alike).
+     */
+    static long prefix(byte[] b, int at, int len) {
+        if (len >= 8) {
+            return (long) BIG_LONGS.get(b, at);
+        }
+        long p = 0;
+        for (int i = 0; i < 8; i++) {
+            p = p << 8 | (i < len ? b[at + i] & 0xFF : 0);
+        }
+        return p;
     }
 
     /** Rows of a DOUBLE column: {@code v[from]} to {@code v[from + rows - 1]}, a value a row. */

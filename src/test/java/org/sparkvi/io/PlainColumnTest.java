@@ -152,15 +152,84 @@ class PlainColumnTest {
         return n;
     }
 
+    /** The values end to end, value i ending at {@code end[i]}, as a block keeps its ids. */
+    private static byte[] endToEnd(byte[][] values, int[] end) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < values.length; i++) {
+            out.writeBytes(values[i]);
+            end[i] = out.size();
+        }
+        return out.toByteArray();
+    }
+
+    /** Rows r … r + run − 1 of a binary column, as one run ({@code writeBinaryRows}) or a value at a time. */
+    private static void writeIds(PlainColumn column, byte[][] ids, byte[] idBytes, int[] idEnd, int r, int run, Random how) {
+        if (how.nextBoolean()) {
+            column.writeBinaryRows(idBytes, idEnd, r, run);
+        } else {
+            for (int i = r; i < r + run; i++) {
+                column.writeBinary(ids[i], 0, ids[i].length);
+            }
+        }
+    }
+
+    /**
+     * A binary column's page statistics against parquet-column's on values built to share prefixes: zero bytes
+     * against ends ("a" and "a\0"), the same first 8 bytes with different tails, bytes above 0x7F (unsigned order),
+     * lengths 0 to 12; 400 rows a row group, so 50 chunks each with statistics of its own.
+     */
+    @Test
+    void binaryStatisticsOfValuesThatShareTheirFirstBytes() throws Exception {
+        MessageType schema = MessageTypeParser.parseMessageType("message m { required binary id (STRING); }");
+        int rows = 20_000;
+        byte[] alphabet = {0x00, 0x01, 0x61, 0x7F, (byte) 0x80, (byte) 0xFF};
+        Random rnd = new Random(17);
+        byte[][] ids = new byte[rows][];
+        for (int r = 0; r < rows; r++) {
+            // a common stem of 0 to 9 bytes, so that many values agree on their first 8 bytes
+            int stem = rnd.nextInt(10);
+            ids[r] = new byte[stem + rnd.nextInt(4)];
+            for (int i = 0; i < ids[r].length; i++) {
+                ids[r][i] = i < stem ? (byte) 0x61 : alphabet[rnd.nextInt(alphabet.length)];
+            }
+        }
+        int[] end = new int[rows];
+        byte[] bytes = endToEnd(ids, end);
+        Configuration conf = new Configuration();
+        int bytesPerRow = (int) ((64L << 20) / 400);
+        org.apache.hadoop.fs.Path byValue = new org.apache.hadoop.fs.Path(dir.resolve("ids-by-value.parquet").toString());
+        org.apache.hadoop.fs.Path plain = new org.apache.hadoop.fs.Path(dir.resolve("ids-plain.parquet").toString());
+        ColumnarParquetFile.write(conf, byValue, schema, Map.of(), rows, bytesPerRow,
+                (row, columns) -> columns[0].write(Binary.fromConstantByteArray(ids[(int) row]), 0, 0));
+        Random how = new Random(5);
+        ColumnarParquetFile.writePlain(conf, plain, schema, Map.of(), rows, bytesPerRow, (from, to, columns) -> {
+            for (int r = (int) from; r < to; ) {
+                int run = (int) Math.min(to - r, 1 + how.nextInt(60));
+                writeIds(columns[0], ids, bytes, end, r, run, how);
+                r += run;
+            }
+        });
+        try (ParquetFileReader expected = ParquetFileReader.open(HadoopInputFile.fromPath(byValue, conf));
+             ParquetFileReader got = ParquetFileReader.open(HadoopInputFile.fromPath(plain, conf))) {
+            List<BlockMetaData> e = expected.getFooter().getBlocks();
+            List<BlockMetaData> g = got.getFooter().getBlocks();
+            assertEquals(50, g.size(), "row groups");
+            for (int b = 0; b < g.size(); b++) {
+                assertEquals(e.get(b).getColumns().get(0).getStatistics(), g.get(b).getColumns().get(0).getStatistics(),
+                        "row group " + b);
+            }
+        }
+    }
+
     /** The rows in runs of 1 to 700 (the same runs each time), across page ends. */
     private static ColumnarParquetFile.PlainRows inRuns(Table t, double[] clusterMajor) {
         Random runs = new Random(3);
+        int[] idEnd = new int[ROWS];
+        byte[] idBytes = endToEnd(t.ids, idEnd);
         return (from, to, columns) -> {
             for (int r = (int) from; r < to; ) {
                 int run = (int) Math.min(to - r, 1 + runs.nextInt(700));
-                for (int i = r; i < r + run; i++) {
-                    columns[0].writeBinary(t.ids[i], 0, t.ids[i].length);
-                }
+                writeIds(columns[0], t.ids, idBytes, idEnd, r, run, runs);
                 columns[1].writeLongRows(t.index, r, run);
                 columns[2].writeIntRows(t.cluster, r, run);
                 columns[3].writeDoubleRows(t.probability, r, run);
