@@ -22,7 +22,8 @@ import org.apache.parquet.io.PositionOutputStream;
  * caller's. As a side effect the output does not push the job's input out of the page cache.
  *
  * <p>Direct I/O wants every write's buffer address, file offset and length a multiple of the file system's block:
- * the buffers are aligned slices of {@link ByteBuffer#allocateDirect}, full buffers go at multiples of their size,
+ * the buffers are aligned slices of {@link ByteBuffer#allocateDirect} (kept for the next file when this one closes),
+ * full buffers go at multiples of their size,
  * and {@link #close} pads the last block with zeros and truncates the file to the bytes written (the way Lucene's
  * {@code DirectIOIndexOutput} ends a file). {@link #flush} writes nothing: a partial block cannot go out until the
  * file's end is known.
@@ -30,6 +31,10 @@ import org.apache.parquet.io.PositionOutputStream;
 public final class DirectFileOutput extends PositionOutputStream {
     /** Bytes in each of the two buffers: large writes, few system calls, and 8 MB of direct memory per open file. */
     static final int BUFFER_BYTES = 4 << 20;
+    /** Buffers kept for the next file: {@link #takeBuffer}. */
+    private static final int KEPT_BUFFERS = 8;
+    private static final java.util.concurrent.ConcurrentLinkedDeque<ByteBuffer> FREE_BUFFERS =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private final FileChannel channel;
     private final int block;
@@ -44,8 +49,8 @@ public final class DirectFileOutput extends PositionOutputStream {
     private DirectFileOutput(FileChannel channel, int block, String name) {
         this.channel = channel;
         this.block = block;
-        this.filling = alignedBuffer(block);
-        this.draining = alignedBuffer(block);
+        this.filling = takeBuffer(block);
+        this.draining = takeBuffer(block);
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sparkvi direct write " + name);
             t.setDaemon(true);
@@ -78,8 +83,24 @@ public final class DirectFileOutput extends PositionOutputStream {
         return new DirectFileOutput(channel, (int) block, path.getFileName().toString());
     }
 
-    private static ByteBuffer alignedBuffer(int block) {
+    /**
+     * A buffer aligned to {@code block}: one a closed file gave back, or a new one. Direct memory is freed only when
+     * a collection finds its buffer unreachable, and fresh memory is what this class exists to avoid, so buffers are
+     * kept for the next file (as many as two tasks' files need at once on each of a few cores).
+     */
+    private static ByteBuffer takeBuffer(int block) {
+        for (ByteBuffer b; (b = FREE_BUFFERS.pollFirst()) != null; ) {
+            if (b.alignmentOffset(0, block) == 0) {
+                return b.clear();
+            }
+        }
         return ByteBuffer.allocateDirect(BUFFER_BYTES + block).alignedSlice(block).limit(BUFFER_BYTES).slice();
+    }
+
+    private static void giveBack(ByteBuffer b) {
+        if (FREE_BUFFERS.size() < KEPT_BUFFERS) {
+            FREE_BUFFERS.offerFirst(b);
+        }
     }
 
     @Override
@@ -89,6 +110,7 @@ public final class DirectFileOutput extends PositionOutputStream {
 
     @Override
     public void write(int b) throws IOException {
+        ensureOpen();
         filling.put((byte) b);
         position++;
         if (!filling.hasRemaining()) {
@@ -99,6 +121,7 @@ public final class DirectFileOutput extends PositionOutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
+        ensureOpen();
         while (len > 0) {
             int n = Math.min(len, filling.remaining());
             filling.put(b, off, n);
@@ -108,6 +131,13 @@ public final class DirectFileOutput extends PositionOutputStream {
             if (!filling.hasRemaining()) {
                 handOver();
             }
+        }
+    }
+
+    /** A closed stream's buffers may be another file's by now. */
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("write after close");
         }
     }
 
@@ -169,6 +199,9 @@ public final class DirectFileOutput extends PositionOutputStream {
                 writeFully(filling.flip(), handedOver);
                 channel.truncate(position);
             }
+            // both buffers idle now (a failed write leaves them to the collector: the writer may still hold one)
+            giveBack(filling);
+            giveBack(draining);
         } finally {
             writer.shutdownNow();
         }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link DirectFileOutput} writes exactly the bytes given, whatever their count against the file system's block and
  * the stream's buffers (none, one, a block either side, a buffer either side, several buffers), whether they come
- * a byte or a run at a time, and reports the position as it goes; it refuses a path that exists and leaves it as
- * it was. The files go under Maven's {@code target/}, on the disk that holds the project: a temporary folder may be
+ * a byte or a run at a time, and reports the position as it goes, one file after another on the buffers the last
+ * one gave back; it refuses a write after close, and a path that exists, which it leaves as it was. The files go under Maven's {@code target/}, on the disk that holds the project: a temporary folder may be
  * a file system without direct I/O, where {@code create} returns null and the writer takes the page cache.
  */
 class DirectFileOutputTest {
@@ -46,6 +46,27 @@ class DirectFileOutputTest {
             assertArrayEquals(bytes, Files.readAllBytes(file), size + " bytes");
             Files.delete(file);
         }
+    }
+
+    @Test
+    void refusesAWriteAfterCloseWhoseBuffersTheNextFileHas() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "direct-file-output-test"));
+        Path first = dir.resolve("closed-first");
+        Path second = dir.resolve("written-second");
+        Files.deleteIfExists(first);
+        Files.deleteIfExists(second);
+        DirectFileOutput closed = DirectFileOutput.create(first);
+        closed.write(new byte[] {1, 2, 3});
+        closed.close();
+        try (DirectFileOutput next = DirectFileOutput.create(second)) {
+            next.write(new byte[] {4, 5});
+            assertThrows(java.io.IOException.class, () -> closed.write(9));
+            assertThrows(java.io.IOException.class, () -> closed.write(new byte[] {9, 9}, 0, 2));
+        }
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(first));
+        assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(second));
+        Files.delete(first);
+        Files.delete(second);
     }
 
     @Test
