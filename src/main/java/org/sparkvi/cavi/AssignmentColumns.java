@@ -65,17 +65,9 @@ final class AssignmentColumns implements ColumnarParquetFile.PlainRows {
             int stride = responsibilities.stride;
             int at = responsibilities.offset;
             for (int i = 0; i < run; i++) {
-                int best = 0;
-                double p = v[at + i];
-                for (int c = 1; c < k; c++) {
-                    double x = v[c * stride + at + i];
-                    if (x > p) { // the first of equal maxima, as ClusterEvents.argmax
-                        p = x;
-                        best = c;
-                    }
-                }
+                int best = ClusterEvents.argmax(v, stride, at + i, k);
                 cluster[i] = best;
-                probability[i] = p;
+                probability[i] = v[best * stride + at + i];
             }
             writeIds(b, n, n + run, columns[0]);
             columns[1].writeLongRows(b.index, n, run);

@@ -50,9 +50,17 @@ public final class ClusterEvents implements Serializable {
 
     /** The most likely cluster of a responsibility vector (ties to the lower label). */
     public static int argmax(double[] r) {
+        return argmax(r, 1, 0, r.length);
+    }
+
+    /** The most likely of k clusters whose responsibilities are {@code v[c * stride + at]} (ties to the lower label). */
+    static int argmax(double[] v, int stride, int at, int k) {
         int best = 0;
-        for (int c = 1; c < r.length; c++) {
-            if (r[c] > r[best]) {
+        double top = v[at];
+        for (int c = 1; c < k; c++) {
+            double x = v[c * stride + at];
+            if (x > top) {
+                top = x;
                 best = c;
             }
         }

@@ -20,9 +20,9 @@ import org.apache.parquet.io.api.Binary;
  * Two shapes, which cover the tables written this way: a required primitive column (no levels; one value a row),
  * and a required list of required doubles ({@code required group (LIST) { repeated group list { required double
  * element; } }}: repetition and definition levels of width 1; K values a row, the same K for every row). Values come
- * a run of rows at a time ({@code write…Rows}; strings a row at a time). A page ends at a row boundary once it holds
- * about {@link #PAGE_BYTES} of values, with its min/max statistics, as parquet-column's
- * writer makes them; the page writer compresses it and builds the column and offset indexes.
+ * a run of rows at a time ({@code write…Rows}; strings also a value at a time). A page ends at a row boundary once
+ * it holds about {@link #PAGE_BYTES} of values, with its min/max statistics, as parquet-column's writer makes them;
+ * the page writer compresses it and builds the column and offset indexes.
  * <p>
  * Page layout (format spec, "Data Pages"): for a list, the repetition levels, then the definition levels, each an
  * RLE/bit-packed hybrid run prefixed by its 4-byte little-endian length; then the values, little-endian (a binary
@@ -102,20 +102,22 @@ public final class PlainColumn {
         // min and max by unsigned lexicographic order (the order of a STRING column's statistics), kept as positions;
         // the first 8 bytes as an unsigned big-endian number, zero-padded, decide unless they are equal
         long prefix = prefix(values, at, len);
-        int toMin = Long.compareUnsigned(prefix, minBinaryPrefix);
-        if (minBinaryFrom < 0 || toMin < 0 || toMin == 0 && Arrays.compareUnsigned(values, at, at + len, values,
-                minBinaryFrom, minBinaryFrom + minBinaryLength) < 0) {
+        if (minBinaryFrom < 0 || compareBinary(at, len, prefix, minBinaryFrom, minBinaryLength, minBinaryPrefix) < 0) {
             minBinaryFrom = at;
             minBinaryLength = len;
             minBinaryPrefix = prefix;
         }
-        int toMax = Long.compareUnsigned(prefix, maxBinaryPrefix);
-        if (maxBinaryFrom < 0 || toMax > 0 || toMax == 0 && Arrays.compareUnsigned(values, at, at + len, values,
-                maxBinaryFrom, maxBinaryFrom + maxBinaryLength) > 0) {
+        if (maxBinaryFrom < 0 || compareBinary(at, len, prefix, maxBinaryFrom, maxBinaryLength, maxBinaryPrefix) > 0) {
             maxBinaryFrom = at;
             maxBinaryLength = len;
             maxBinaryPrefix = prefix;
         }
+    }
+
+    /** The page's value at {@code at} against the one kept at {@code from}, in unsigned lexicographic order. */
+    private int compareBinary(int at, int len, long prefix, int from, int length, long keptPrefix) {
+        int byPrefix = Long.compareUnsigned(prefix, keptPrefix);
+        return byPrefix != 0 ? byPrefix : Arrays.compareUnsigned(values, at, at + len, values, from, from + length);
     }
 
     /**
