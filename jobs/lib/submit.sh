@@ -21,8 +21,17 @@ sparkvi_submit() {
   local default_gc=Parallel a
   for a in "$@"; do [[ $a == vae || $a == vae-sample ]] && default_gc=G1; [[ $a == -* ]] || break; done
   local gc="-XX:+Use${SPARKVI_GC:-$default_gc}GC"
+  # C2, the optimising compiler, only for methods called 50,000 times (or 150,000 calls and loop turns), not 5,000
+  # (15,000). On two cores its one thread takes a core from the job whenever it compiles, and in a CAVI job it
+  # compiled all through the read (busy 0.8-1 s of each 1.3-2 s read of 10^7 events, even the fourth in one JVM;
+  # idle through the iterations): lukewarm code of Spark's, Parquet's and the JDK's (java.util.Formatter alone
+  # 0.4 s). The hot loops still reach C2 by their loop counts. Measured alternating (2026-12-08): the cold cavi
+  # command 7.44 s against 8.21 (median of 6 and 5 at 10^6 events) and 14.5 against 16.5 s (6 each, 10^7), the
+  # iterations and the sampler unchanged. The VAE, not measured with it, keeps the JVM's thresholds.
+  local jit=()
+  [[ $default_gc == Parallel ]] && jit=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=150000)
   local submit_args=(--master "$master" --properties-file "$root/conf/spark-defaults.conf"
-    --driver-java-options "$gc -Dlog4j2.configurationFile=file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties} -Djava.awt.headless=true"
+    --driver-java-options "$gc ${jit[*]} -Dlog4j2.configurationFile=file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties} -Djava.awt.headless=true"
     --class "$main_class")
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
@@ -54,7 +63,7 @@ sparkvi_submit() {
   # command six times each (2026-12-07): the read took 7.1-8.0 s in 4 KB pages against 8.5-11.8 s with
   # -XX:+UseTransparentHugePages, the iterations the same. So the heap is left in the kernel's default pages;
   # SPARKVI_THP=1 asks for huge pages where the kernel offers them (they had measured better on 2026-12-05).
-  local heap="${SPARKVI_DRIVER_MEMORY:-4g}" mem=("$gc")
+  local heap="${SPARKVI_DRIVER_MEMORY:-4g}" mem=("$gc" "${jit[@]}")
   if [[ ${SPARKVI_THP:-0} == 1 ]] && grep -qs '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then mem+=(-XX:+UseTransparentHugePages); fi
   local java_cmd=(java "${flags[@]}" "${cds[@]}" "${mem[@]}" -Xmx"$heap"
     -Dlog4j2.configurationFile="file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties}" -Djava.awt.headless=true
