@@ -27,7 +27,8 @@ sparkvi_submit() {
   # idle through the iterations): lukewarm code of Spark's, Parquet's and the JDK's (java.util.Formatter alone
   # 0.4 s). The hot loops still reach C2 by their loop counts. Measured alternating (2026-12-08): the cold cavi
   # command 7.44 s against 8.21 (median of 6 and 5 at 10^6 events) and 14.5 against 16.5 s (6 each, 10^7), the
-  # iterations and the sampler unchanged. The VAE, not measured with it, keeps the JVM's thresholds.
+  # iterations, the sampler and the bundled cavi command unchanged. The VAE, not measured with it, keeps the JVM's
+  # thresholds.
   local jit=()
   # SPARKVI_JIT=default keeps the JVM's own thresholds.
   [[ $default_gc == Parallel && ${SPARKVI_JIT:-} != default ]] && jit=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=150000)
