@@ -18,8 +18,10 @@ sparkvi_submit() {
   # 2-partition training ran 5-9% faster with it (Parallel's young collections copy the resident training set:
   # 100 ms pauses in a 2 s epoch).
   # SPARKVI_GC=G1, Parallel or Serial chooses for every job.
-  local default_gc=Parallel a
-  for a in "$@"; do [[ $a == vae || $a == vae-sample ]] && default_gc=G1; [[ $a == -* ]] || break; done
+  local vae=0 a
+  for a in "$@"; do [[ $a == vae || $a == vae-sample ]] && vae=1; [[ $a == -* ]] || break; done
+  local default_gc=Parallel
+  (( vae )) && default_gc=G1
   local gc="-XX:+Use${SPARKVI_GC:-$default_gc}GC"
   # C2, the optimising compiler, only for methods called 50,000 times (or 150,000 calls and loop turns), not 5,000
   # (15,000). On two cores its one thread takes a core from the job whenever it compiles, and in a CAVI job it
@@ -31,7 +33,7 @@ sparkvi_submit() {
   # thresholds.
   local jit=()
   # SPARKVI_JIT=default keeps the JVM's own thresholds.
-  [[ $default_gc == Parallel && ${SPARKVI_JIT:-} != default ]] && jit=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=150000)
+  (( vae )) || [[ ${SPARKVI_JIT:-} == default ]] || jit=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=150000)
   local submit_args=(--master "$master" --properties-file "$root/conf/spark-defaults.conf"
     --driver-java-options "$gc ${jit[*]} -Dlog4j2.configurationFile=file:${SPARKVI_LOG_CONFIG:-$root/conf/log4j2.properties} -Djava.awt.headless=true"
     --class "$main_class")

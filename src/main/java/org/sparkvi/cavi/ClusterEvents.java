@@ -78,16 +78,10 @@ public final class ClusterEvents implements Serializable {
             int at = responsibilities.offset;
             for (int i = 0; i < run; i++, n++) {
                 double w = b.weight(n);
-                int c = 0; // the most likely cluster: ties to the lower label, as argmax
-                double top = v[at + i];
                 for (int j = 0; j < k; j++) {
-                    double r = v[j * stride + at + i];
-                    expectedCount[j] += w * r;
-                    if (r > top) {
-                        top = r;
-                        c = j;
-                    }
+                    expectedCount[j] += w * v[j * stride + at + i];
                 }
+                int c = argmax(v, stride, at + i, k);
                 events[c]++;
                 if (sample && sampling.keeps(b, n)) {
                     addToSample(b, n, c);
