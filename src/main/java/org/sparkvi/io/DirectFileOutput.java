@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,9 +18,10 @@ import org.apache.parquet.io.PositionOutputStream;
  * that nothing reads back while the job runs. Buffered, each written page of the file costs a fresh page of the
  * cache, and on this project's virtual machines memory the guest has not touched lately costs the host a fault:
  * the 0.8 GB of a 10^7-event assignments.parquet took about 2 CPU-seconds of {@code copy_folio_from_iter_atomic}
- * (10 times the copy into recycled pages). Written direct, the disk reads the bytes from two reused aligned
- * buffers: one fills while a thread of the stream's own writes the other, so the disk's time overlaps the
- * caller's. As a side effect the output does not push the job's input out of the page cache.
+ * (10 times the copy into recycled pages). Written direct, the disk reads the bytes from reused aligned buffers:
+ * the caller fills one while a thread of the stream's own writes those already full, up to {@link #MAX_QUEUED} of
+ * them, so the disk's time overlaps the caller's. As a side effect the output does not push the job's input out
+ * of the page cache.
  *
  * <p>Direct I/O wants every write's buffer address, file offset and length a multiple of the file system's block:
  * the buffers are aligned slices of {@link ByteBuffer#allocateDirect} (kept for the next file when this one closes),
@@ -29,10 +31,17 @@ import org.apache.parquet.io.PositionOutputStream;
  * file's end is known.
  */
 public final class DirectFileOutput extends PositionOutputStream {
-    /** Bytes in each of the two buffers: large writes, few system calls, and 8 MB of direct memory per open file. */
+    /** Bytes in each buffer: large writes, few system calls. */
     static final int BUFFER_BYTES = 4 << 20;
-    /** Buffers kept for the next file: {@link #takeBuffer}. */
-    private static final int KEPT_BUFFERS = 8;
+    /**
+     * Full buffers that may wait for the disk at once (64 MB): a whole row group of {@link ColumnarParquetFile}, which
+     * hands a row group over in one go, so that the task encodes the next one while the disk writes this one. With
+     * two buffers, 10^7 assignments' tasks waited for the disk through each row group's hand-over (a fifth to a
+     * third of their time idle).
+     */
+    static final int MAX_QUEUED = 16;
+    /** Buffers kept for the next file ({@link #takeBuffer}): what two tasks' files hold at most. */
+    private static final int KEPT_BUFFERS = 2 * (MAX_QUEUED + 1);
     private static final java.util.concurrent.ConcurrentLinkedDeque<ByteBuffer> FREE_BUFFERS =
             new java.util.concurrent.ConcurrentLinkedDeque<>();
 
@@ -40,17 +49,21 @@ public final class DirectFileOutput extends PositionOutputStream {
     private final int block;
     private final ExecutorService writer;
     private ByteBuffer filling;
-    private ByteBuffer draining;
-    private Future<?> pending;
+    /** Full buffers handed to the writer thread, oldest first, with their writes. */
+    private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+    /** This file's buffers whose writes have completed, for the next to fill. */
+    private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     private long position;
     private long handedOver;
     private boolean closed;
+
+    private record Queued(ByteBuffer buffer, Future<?> write) {
+    }
 
     private DirectFileOutput(FileChannel channel, int block, String name) {
         this.channel = channel;
         this.block = block;
         this.filling = takeBuffer(block);
-        this.draining = takeBuffer(block);
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sparkvi direct write " + name);
             t.setDaemon(true);
@@ -141,18 +154,22 @@ public final class DirectFileOutput extends PositionOutputStream {
         }
     }
 
-    /** Sends the full buffer to the writer thread once it has finished the previous one, and fills the other. */
+    /**
+     * Queues the full buffer for the writer thread and goes on filling another: a spare one, or a new one while
+     * fewer than {@link #MAX_QUEUED} wait for the disk, or else the oldest once its write completes.
+     */
     private void handOver() throws IOException {
-        awaitPending();
         ByteBuffer full = filling.flip();
-        filling = draining.clear();
-        draining = full;
         long at = handedOver;
         handedOver += full.remaining();
-        pending = writer.submit(() -> {
+        queued.add(new Queued(full, writer.submit(() -> {
             writeFully(full, at);
             return null;
-        });
+        })));
+        while (!queued.isEmpty() && (queued.size() >= MAX_QUEUED || queued.peekFirst().write().isDone())) {
+            retireOldest();
+        }
+        filling = spare.isEmpty() ? takeBuffer(block) : spare.poll().clear();
     }
 
     private void writeFully(ByteBuffer buffer, long at) throws IOException {
@@ -161,20 +178,18 @@ public final class DirectFileOutput extends PositionOutputStream {
         }
     }
 
-    private void awaitPending() throws IOException {
-        if (pending == null) {
-            return;
-        }
+    /** Waits for the oldest queued write (its failure is this stream's) and keeps its buffer as a spare. */
+    private void retireOldest() throws IOException {
+        Queued q = queued.pollFirst();
         try {
-            pending.get();
+            q.write().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing a direct file");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pending = null;
         }
+        spare.add(q.buffer());
     }
 
     @Override
@@ -189,7 +204,9 @@ public final class DirectFileOutput extends PositionOutputStream {
         }
         closed = true;
         try (channel) {
-            awaitPending();
+            while (!queued.isEmpty()) {
+                retireOldest();
+            }
             int tail = filling.position();
             if (tail > 0) {
                 int padded = (tail + block - 1) / block * block;
@@ -199,9 +216,11 @@ public final class DirectFileOutput extends PositionOutputStream {
                 writeFully(filling.flip(), handedOver);
                 channel.truncate(position);
             }
-            // both buffers idle now (a failed write leaves them to the collector: the writer may still hold one)
+            // every buffer idle now (after a failed write, those still queued are left to the collector)
             giveBack(filling);
-            giveBack(draining);
+            for (ByteBuffer b; (b = spare.poll()) != null; ) {
+                giveBack(b);
+            }
         } finally {
             writer.shutdownNow();
         }

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DirectFileOutput} writes exactly the bytes given, whatever their count against the file system's block and
- * the stream's buffers (none, one, a block either side, a buffer either side, several buffers), whether they come
- * a byte or a run at a time, and reports the position as it goes, one file after another on the buffers the last
- * one gave back; it refuses a write after close, and a path that exists, which it leaves as it was. The files go under Maven's {@code target/}, on the disk that holds the project: a temporary folder may be
- * a file system without direct I/O, where {@code create} returns null and the writer takes the page cache.
+ * the stream's buffers (none, one, a block either side, a buffer either side, several buffers, more than may wait
+ * for the disk at once), whether they come a byte or a run at a time, and reports the position as it goes, one file
+ * after another on the buffers the last one gave back; it refuses a write after close, and a path that exists,
+ * which it leaves as it was. The files go under Maven's {@code target/}, on the disk that holds the project: a
+ * temporary folder may be a file system without direct I/O, where {@code create} returns null and the writer takes
+ * the page cache.
  */
 class DirectFileOutputTest {
     private static final int B = DirectFileOutput.BUFFER_BYTES;
@@ -24,7 +26,8 @@ class DirectFileOutputTest {
     void writesExactlyTheBytesGivenWhateverTheirCount() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "direct-file-output-test"));
         Random random = new Random(11);
-        for (int size : new int[] {0, 1, 4095, 4096, 4097, 65_537, B - 1, B, B + 1, 2 * B + 12_345}) {
+        for (int size : new int[] {0, 1, 4095, 4096, 4097, 65_537, B - 1, B, B + 1, 2 * B + 12_345,
+                (DirectFileOutput.MAX_QUEUED + 3) * B + 777}) {
             byte[] bytes = new byte[size];
             random.nextBytes(bytes);
             Path file = dir.resolve("file-" + size);
