@@ -2,12 +2,9 @@ package org.sparkvi.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -20,34 +17,14 @@ import org.apache.hadoop.fs.permission.FsPermission;
 final class NioLocalFileSystem extends RawLocalFileSystem {
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
-        if (permission.getStickyBit()) { // not expressible as PosixFilePermission
+        if (permission.getStickyBit()) { // "rwxrwxrwt" is no PosixFilePermission set
             super.setPermission(p, permission);
             return;
         }
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        add(set, permission.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE);
-        add(set, permission.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_EXECUTE);
-        add(set, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_EXECUTE);
-        try {
-            Files.setPosixFilePermissions(pathToFile(p).toPath(), set);
+        try { // FsPermission's string is the nine-letter form PosixFilePermissions reads: "rwxr-x---"
+            Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(permission.toString()));
         } catch (UnsupportedOperationException e) { // a file system without POSIX permissions: Hadoop's own way
             super.setPermission(p, permission);
-        }
-    }
-
-    private static void add(Set<PosixFilePermission> set, FsAction a, PosixFilePermission read,
-                            PosixFilePermission write, PosixFilePermission execute) {
-        if (a.implies(FsAction.READ)) {
-            set.add(read);
-        }
-        if (a.implies(FsAction.WRITE)) {
-            set.add(write);
-        }
-        if (a.implies(FsAction.EXECUTE)) {
-            set.add(execute);
         }
     }
 }
